@@ -1,0 +1,74 @@
+# Tuntas — the two commands that matter: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+XDIST ?= -n auto
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test test-fast test-browser test-postgres lint typecheck imports check-migrations messages \
+        messages-compile lock setup migrate clean bench-all
+
+$(STAMP): requirements/base.txt requirements/dev.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.txt -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+setup: $(STAMP) messages-compile
+
+messages-compile: $(STAMP)
+	$(BIN)/tuntas compilemessages --ignore=.venv -v0
+
+migrate: setup
+	$(BIN)/tuntas migrate --no-input -v0
+
+## make run: set up, migrate the embedded SQLite database, load the demo region if empty, serve.
+run: export DEBUG ?= true
+run: migrate
+	$(BIN)/tuntas demo load --if-empty
+	@echo "Serving Tuntas at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(BIN)/tuntas runserver $(HOST):$(PORT)
+
+## make test: the whole suite on SQLite (lint, types, layering, migrations, unit and browser tests).
+test: setup lint typecheck imports check-migrations
+	$(BIN)/pytest $(XDIST) -m "not browser" -q
+	$(MAKE) --no-print-directory test-browser
+
+test-fast: setup
+	$(BIN)/pytest $(XDIST) -m "not browser" -q
+
+test-browser: setup
+	$(BIN)/pytest -m browser -q -p no:xdist
+
+test-postgres: setup
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/tuntas} $(BIN)/pytest $(XDIST) -m "not browser" -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy tuntas
+
+imports: $(STAMP)
+	$(BIN)/lint-imports --no-cache
+
+check-migrations: $(STAMP)
+	$(BIN)/tuntas makemigrations --check --dry-run -v1
+
+## make messages: refresh both catalogues from the source (then translate what is new).
+messages: $(STAMP)
+	$(BIN)/tuntas makemessages -l id -l en --ignore=.venv --ignore=var --no-obsolete
+	$(BIN)/python -m tuntas.core.catalogues fill-english
+
+## make lock: re-resolve the pinned, hashed requirements.
+lock: $(STAMP)
+	cd requirements && ../$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o base.txt base.in
+	cd requirements && ../$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o dev.txt dev.in
+
+clean:
+	rm -rf $(VENV) var/cache

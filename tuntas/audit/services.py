@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from tuntas.audit import registry
+from tuntas.audit.chain import GENESIS_HASH, canonical_payload, chain_hash
+from tuntas.audit.models import AuditChainHead, AuditEvent
+from tuntas.core.request_context import current_request_id
+
+
+class AuditOutsideTransaction(RuntimeError):
+    """An audit event must commit or roll back together with the change it describes."""
+
+
+def _plain(value: Any) -> Any:
+    # Exactly what is stored is what is hashed: dates, decimals, UUIDs become strings first.
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def field_values(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """Current values of ``fields`` (foreign keys by id), for before/after snapshots."""
+    values: dict[str, Any] = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        attname = getattr(field, "attname", name)
+        values[name] = getattr(instance, attname)
+    return values
+
+
+def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [before, after]}`` for the fields whose value differs."""
+    return {
+        name: [before.get(name), after.get(name)]
+        for name in sorted(set(before) | set(after))
+        if before.get(name) != after.get(name)
+    }
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    institution_id: int | None = None,
+    changes: Mapping[str, Any] | None = None,
+    data: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain, inside the caller's transaction.
+
+    ``actor`` is a user or ``None`` for the system. The chain head is locked for the rest of the
+    transaction, so concurrent writers append one after the other and the chain never forks.
+    """
+    registry.get(action)
+    if not transaction.get_connection().in_atomic_block:
+        raise AuditOutsideTransaction(f"audit_record({action!r}) called outside transaction.atomic()")
+
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+        id=1, defaults={"last_sequence": 0, "last_hash": GENESIS_HASH}
+    )
+    fields = {
+        "sequence": head.last_sequence + 1,
+        "occurred_at": timezone.now(),
+        "actor_id": actor.pk if actor is not None else None,
+        "actor_label": (actor.get_username() if actor is not None else "system")[:200],
+        "action": action,
+        "object_type": obj._meta.label_lower if obj is not None else "",
+        "object_id": str(obj.pk) if obj is not None else "",
+        "object_repr": str(obj)[:300] if obj is not None else "",
+        "institution_id": institution_id,
+        "changes": _plain(dict(changes or {})),
+        "data": _plain(dict(data or {})),
+        "request_id": current_request_id() or "",
+    }
+    digest = chain_hash(head.last_hash, canonical_payload(**fields))
+    event = AuditEvent.objects.create(previous_hash=head.last_hash, hash=digest, **fields)
+    head.last_sequence = event.sequence
+    head.last_hash = digest
+    head.save(update_fields=["last_sequence", "last_hash"])
+    return event
