@@ -52,7 +52,9 @@ def _unit_subtree(unit_ids: set[int]) -> set[int]:
     found = set(unit_ids)
     frontier = set(unit_ids)
     while frontier:
-        frontier = set(Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
+        frontier = (
+            set(Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
+        )
         found |= frontier
     return found
 
@@ -60,7 +62,9 @@ def _unit_subtree(unit_ids: set[int]) -> set[int]:
 def _jurisdiction(office: Institution) -> set[int]:
     if office.kind == InstitutionKind.OMBUDSMAN_CENTRAL:
         return set(Institution.objects.values_list("pk", flat=True))
-    covered = set(Institution.objects.filter(supervising_office=office).values_list("pk", flat=True))
+    covered = set(
+        Institution.objects.filter(supervising_office=office).values_list("pk", flat=True)
+    )
     return covered | {office.pk}
 
 
@@ -94,12 +98,19 @@ def scope_of(actor: Any) -> Scope:
             if membership.role in AUDIT_READER_ROLES:
                 audit |= reach
         unit_reach = _unit_subtree(units) if units else set()
-        scope = Scope(False, frozenset(institutions), frozenset(unit_reach), frozenset(managed), frozenset(audit))
+        scope = Scope(
+            False,
+            frozenset(institutions),
+            frozenset(unit_reach),
+            frozenset(managed),
+            frozenset(audit),
+        )
     actor._tuntas_scope = scope
     return scope
 
 
 # --- Institutions -------------------------------------------------------------------------
+
 
 def institutions_visible_to(actor: Any) -> QuerySet[Institution]:
     scope = scope_of(actor)
@@ -134,16 +145,23 @@ def can_manage_institution(actor: Any, institution: Institution) -> bool:
 
 # --- Units --------------------------------------------------------------------------------
 
+
 def units_visible_to(actor: Any) -> QuerySet[Unit]:
     scope = scope_of(actor)
     if scope.everything:
         return Unit.objects.all()
-    return Unit.objects.filter(Q(institution_id__in=scope.institution_ids) | Q(pk__in=scope.unit_ids))
+    return Unit.objects.filter(
+        Q(institution_id__in=scope.institution_ids) | Q(pk__in=scope.unit_ids)
+    )
 
 
 def can_view_unit(actor: Any, unit: Unit) -> bool:
     scope = scope_of(actor)
-    return scope.everything or unit.institution_id in scope.institution_ids or unit.pk in scope.unit_ids
+    return (
+        scope.everything
+        or unit.institution_id in scope.institution_ids
+        or unit.pk in scope.unit_ids
+    )
 
 
 def unit_get_for_actor(*, actor: Any, unit_id: int) -> Unit:
@@ -174,12 +192,15 @@ def unit_get_managed_by(*, actor: Any, unit_id: int) -> Unit:
 
 # --- People -------------------------------------------------------------------------------
 
+
 def memberships_visible_to(actor: Any) -> QuerySet[Membership]:
     scope = scope_of(actor)
     memberships = Membership.objects.active().select_related("user", "institution", "unit")
     if scope.everything:
         return memberships
-    return memberships.filter(Q(institution_id__in=scope.institution_ids) | Q(unit_id__in=scope.unit_ids))
+    return memberships.filter(
+        Q(institution_id__in=scope.institution_ids) | Q(unit_id__in=scope.unit_ids)
+    )
 
 
 def can_view_membership(actor: Any, membership: Membership) -> bool:
@@ -202,6 +223,7 @@ def member_get_for_actor(*, actor: Any, user_id: int) -> User:
 
 
 # --- Audit trail --------------------------------------------------------------------------
+
 
 def audit_events_visible_to(actor: Any) -> QuerySet[AuditEvent]:
     scope = scope_of(actor)

@@ -8,7 +8,10 @@ class EmailBackend(ModelBackend):
     """Sign in by e-mail address, case-insensitively."""
 
     def authenticate(
-        self, request: HttpRequest | None, username: str | None = None, password: str | None = None,
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
         **kwargs: Any,
     ) -> Any:
         if username is not None:

@@ -12,12 +12,18 @@ class LoginForm(AuthenticationForm):
         widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     password = forms.CharField(
-        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     error_messages = {
-        "invalid_login": _("The e-mail address or password is not correct. Both are case-sensitive except the e-mail address."),
-        "inactive": _("This account has been deactivated. Contact your institution's administrator."),
+        "invalid_login": _(
+            "The e-mail address or password is not correct. Check both and try again."
+        ),
+        "inactive": _(
+            "This account has been deactivated. Contact your institution's administrator."
+        ),
         "demo_disabled": _("Demo accounts cannot sign in on this server."),
     }
 

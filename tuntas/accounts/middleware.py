@@ -6,8 +6,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 _STARTED = "tuntas_staff_session_started"
@@ -26,7 +26,10 @@ class StaffSessionMiddleware:
             now = time.time()
             started = request.session.setdefault(_STARTED, now)
             seen = request.session.get(_SEEN, now)
-            if now - started > settings.STAFF_SESSION_MAX_AGE or now - seen > settings.STAFF_SESSION_IDLE_TIMEOUT:
+            if (
+                now - started > settings.STAFF_SESSION_MAX_AGE
+                or now - seen > settings.STAFF_SESSION_IDLE_TIMEOUT
+            ):
                 logout(request)
                 messages.info(request, _("Your session has ended. Please sign in again."))
                 return redirect_to_login(request.get_full_path())

@@ -21,7 +21,8 @@ class UserKind(models.TextChoices):
 class UserManager(BaseUserManager["User"]):
     """Only what Django's own commands need; the application creates users via services."""
 
-    use_in_migrations = True
+    # Kept out of migrations: they must never import application code.
+    use_in_migrations = False
 
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         user = self.model(email=self.normalize_email(email).lower(), **extra)
@@ -39,7 +40,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200)
-    kind = models.CharField(_("kind of account"), max_length=10, choices=UserKind.choices, default=UserKind.STAFF)
+    kind = models.CharField(
+        _("kind of account"), max_length=10, choices=UserKind.choices, default=UserKind.STAFF
+    )
     phone = models.CharField(_("telephone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     # Django admin access, for platform administrators only.
@@ -97,15 +100,21 @@ class Role(models.TextChoices):
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self) -> MembershipQuerySet:
-        return self.filter(revoked_at__isnull=True, user__is_active=True, institution__is_active=True)
+        return self.filter(
+            revoked_at__isnull=True, user__is_active=True, institution__is_active=True
+        )
 
 
 class Membership(models.Model):
     """A user's role in an institution, or in one unit of it."""
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="memberships")
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="memberships"
+    )
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+    )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     granted_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -128,7 +137,8 @@ class Membership(models.Model):
                 name="membership_unit_role_once",
             ),
             models.CheckConstraint(
-                condition=~Q(role="petugas") | Q(unit__isnull=False), name="membership_officer_has_unit"
+                condition=~Q(role="petugas") | Q(unit__isnull=False),
+                name="membership_officer_has_unit",
             ),
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=models.F("granted_at")),

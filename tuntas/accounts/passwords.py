@@ -28,7 +28,9 @@ class RoleAwareMinimumLengthValidator:
             )
 
     def get_help_text(self) -> str:
-        return _("Staff passwords need at least %(staff)d characters, citizen passwords %(citizen)d.") % {
+        return _(
+            "Staff passwords need at least %(staff)d characters, citizen passwords %(citizen)d."
+        ) % {
             "staff": settings.STAFF_PASSWORD_MIN_LENGTH,
             "citizen": settings.CITIZEN_PASSWORD_MIN_LENGTH,
         }

@@ -16,8 +16,9 @@ from tuntas.audit.services import audit_record
 from tuntas.institutions.models import Institution, Unit
 
 
-def _membership_institutions(user: User) -> list[int]:
-    return list(Membership.objects.active().filter(user=user).values_list("institution_id", flat=True))
+def _membership_institutions(user: User) -> list[int | None]:
+    ids = Membership.objects.active().filter(user=user).values_list("institution_id", flat=True)
+    return [int(institution_id) for institution_id in ids]
 
 
 @transaction.atomic
@@ -33,8 +34,13 @@ def user_create(
     is_demo: bool = False,
 ) -> User:
     user = User(
-        email=email.strip().lower(), full_name=full_name.strip(), kind=kind, phone=phone,
-        is_staff=is_platform_admin, is_superuser=is_platform_admin, is_demo=is_demo,
+        email=email.strip().lower(),
+        full_name=full_name.strip(),
+        kind=kind,
+        phone=phone,
+        is_staff=is_platform_admin,
+        is_superuser=is_platform_admin,
+        is_demo=is_demo,
     )
     if password is None:
         user.set_unusable_password()
@@ -44,8 +50,14 @@ def user_create(
     user.full_clean()
     user.save()
     audit_record(
-        actor=actor, action="user.created", obj=user,
-        changes={"email": [None, user.email], "kind": [None, kind], "platform_admin": [None, is_platform_admin]},
+        actor=actor,
+        action="user.created",
+        obj=user,
+        changes={
+            "email": [None, user.email],
+            "kind": [None, kind],
+            "platform_admin": [None, is_platform_admin],
+        },
     )
     return user
 
@@ -69,8 +81,12 @@ def user_deactivate(*, user: User, actor: Any, reason: str) -> User:
     user.save(update_fields=["is_active"])
     for institution_id in _membership_institutions(user) or [None]:
         audit_record(
-            actor=actor, action="user.deactivated", obj=user, institution_id=institution_id,
-            changes={"is_active": [True, False]}, data={"reason": reason},
+            actor=actor,
+            action="user.deactivated",
+            obj=user,
+            institution_id=institution_id,
+            changes={"is_active": [True, False]},
+            data={"reason": reason},
         )
     return user
 
@@ -98,7 +114,10 @@ def membership_grant(
     membership.full_clean()
     membership.save()
     audit_record(
-        actor=actor, action="membership.granted", obj=membership, institution_id=institution.pk,
+        actor=actor,
+        action="membership.granted",
+        obj=membership,
+        institution_id=institution.pk,
         data={"user_id": user.pk, "role": role, "unit_id": unit.pk if unit else None},
     )
     return membership
@@ -111,7 +130,10 @@ def membership_revoke(*, membership: Membership, actor: Any, reason: str) -> Mem
     membership.revoked_at = timezone.now()
     membership.save(update_fields=["revoked_at"])
     audit_record(
-        actor=actor, action="membership.revoked", obj=membership, institution_id=membership.institution_id,
+        actor=actor,
+        action="membership.revoked",
+        obj=membership,
+        institution_id=membership.institution_id,
         data={"user_id": membership.user_id, "role": membership.role, "reason": reason},
     )
     return membership
@@ -126,7 +148,10 @@ def _login_fingerprint(email: str) -> str:
 def auth_login_record(*, user: User, ip_address: str | None) -> None:
     for institution_id in _membership_institutions(user) or [None]:
         audit_record(
-            actor=user, action="auth.logged_in", obj=user, institution_id=institution_id,
+            actor=user,
+            action="auth.logged_in",
+            obj=user,
+            institution_id=institution_id,
             data={"ip": ip_address},
         )
 
@@ -139,6 +164,7 @@ def auth_logout_record(*, user: User) -> None:
 @transaction.atomic
 def auth_login_failure_record(*, email: str, ip_address: str | None, locked: bool) -> None:
     audit_record(
-        actor=None, action="auth.locked_out" if locked else "auth.login_failed",
+        actor=None,
+        action="auth.locked_out" if locked else "auth.login_failed",
         data={"login": _login_fingerprint(email), "ip": ip_address},
     )

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
-from django.conf import settings
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -13,7 +13,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tuntas.accounts.forms import LoginForm
-from tuntas.accounts.services import auth_login_failure_record, auth_login_record, auth_logout_record
+from tuntas.accounts.services import (
+    auth_login_failure_record,
+    auth_login_record,
+    auth_logout_record,
+)
 
 
 def _client_ip(request: HttpRequest) -> str | None:
@@ -46,18 +50,22 @@ def login_view(request: HttpRequest) -> HttpResponse:
         auth_login_failure_record(
             email=request.POST.get("username", ""), ip_address=_client_ip(request), locked=False
         )
-    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+    return render(
+        request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")}
+    )
 
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        auth_logout_record(user=request.user)  # type: ignore[arg-type]
+        auth_logout_record(user=request.user)
     logout(request)
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
-def lockout_response(request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """What django-axes shows once sign-in is locked: a clear message, in the user's language."""
     email = (credentials or {}).get("username", "") or request.POST.get("username", "")
     auth_login_failure_record(email=email, ip_address=_client_ip(request), locked=True)

@@ -58,7 +58,9 @@ def audit_record(
     """
     registry.get(action)
     if not transaction.get_connection().in_atomic_block:
-        raise AuditOutsideTransaction(f"audit_record({action!r}) called outside transaction.atomic()")
+        raise AuditOutsideTransaction(
+            f"audit_record({action!r}) called outside transaction.atomic()"
+        )
 
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(
         id=1, defaults={"last_sequence": 0, "last_hash": GENESIS_HASH}

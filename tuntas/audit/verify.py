@@ -35,15 +35,27 @@ def audit_chain_verify(*, batch_size: int = 5000) -> ChainReport:
     for row in rows:
         sequence = row["sequence"]
         if sequence > expected_sequence:
-            return ChainReport(checked, previous_hash, ChainProblem(
-                "deleted", expected_sequence, None,
-                f"events {expected_sequence}–{sequence - 1} are missing before event id {row['id']}",
-            ))
+            return ChainReport(
+                checked,
+                previous_hash,
+                ChainProblem(
+                    "deleted",
+                    expected_sequence,
+                    None,
+                    f"events {expected_sequence}–{sequence - 1} are missing before event id {row['id']}",
+                ),
+            )
         if sequence < expected_sequence or row["previous_hash"] != previous_hash:
-            return ChainReport(checked, previous_hash, ChainProblem(
-                "inserted", sequence, row["id"],
-                "the row does not continue the chain from the event before it",
-            ))
+            return ChainReport(
+                checked,
+                previous_hash,
+                ChainProblem(
+                    "inserted",
+                    sequence,
+                    row["id"],
+                    "the row does not continue the chain from the event before it",
+                ),
+            )
         payload = canonical_payload(
             sequence=sequence,
             occurred_at=row["occurred_at"],
@@ -59,21 +71,41 @@ def audit_chain_verify(*, batch_size: int = 5000) -> ChainReport:
             request_id=row["request_id"],
         )
         if chain_hash(previous_hash, payload) != row["hash"]:
-            return ChainReport(checked, previous_hash, ChainProblem(
-                "edited", sequence, row["id"], "the row's content no longer matches its hash",
-            ))
+            return ChainReport(
+                checked,
+                previous_hash,
+                ChainProblem(
+                    "edited",
+                    sequence,
+                    row["id"],
+                    "the row's content no longer matches its hash",
+                ),
+            )
         previous_hash = row["hash"]
         expected_sequence += 1
         checked += 1
 
     head = AuditChainHead.objects.filter(id=1).first()
     if head is not None and head.last_sequence >= expected_sequence:
-        return ChainReport(checked, previous_hash, ChainProblem(
-            "deleted", expected_sequence, None,
-            f"events {expected_sequence}–{head.last_sequence} at the end of the chain are missing",
-        ))
+        return ChainReport(
+            checked,
+            previous_hash,
+            ChainProblem(
+                "deleted",
+                expected_sequence,
+                None,
+                f"events {expected_sequence}–{head.last_sequence} at the end of the chain are missing",
+            ),
+        )
     if head is not None and checked and head.last_hash != previous_hash:
-        return ChainReport(checked, previous_hash, ChainProblem(
-            "edited", checked, None, "the chain head does not match the last event",
-        ))
+        return ChainReport(
+            checked,
+            previous_hash,
+            ChainProblem(
+                "edited",
+                checked,
+                None,
+                "the chain head does not match the last event",
+            ),
+        )
     return ChainReport(checked, previous_hash, None)

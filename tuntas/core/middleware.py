@@ -40,7 +40,9 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self), payment=()")
+        response.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(self), payment=()"
+        )
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

@@ -49,13 +49,21 @@ def _institution(result: DemoLoadResult, slug: str, **fields: object) -> Institu
     return institution_create(actor=None, slug=slug, **fields)  # type: ignore[arg-type]
 
 
-def _unit(result: DemoLoadResult, institution: Institution, name: str, kind: str,
-          parent: Unit | None = None, **fields: str) -> Unit:
+def _unit(
+    result: DemoLoadResult,
+    institution: Institution,
+    name: str,
+    kind: str,
+    parent: Unit | None = None,
+    **fields: str,
+) -> Unit:
     existing = Unit.objects.filter(institution=institution, name=name).first()
     if existing is not None:
         return existing
     result.count("units")
-    return unit_create(actor=None, institution=institution, name=name, kind=kind, parent=parent, **fields)
+    return unit_create(
+        actor=None, institution=institution, name=name, kind=kind, parent=parent, **fields
+    )
 
 
 def _service_point(result: DemoLoadResult, unit: Unit, name: str, address: str, hours: str) -> None:
@@ -67,15 +75,26 @@ def _service_point(result: DemoLoadResult, unit: Unit, name: str, address: str, 
 
 def _load_ombudsman(result: DemoLoadResult) -> Institution:
     central = _institution(
-        result, "ombudsman-ri", name="Ombudsman Republik Indonesia", short_name="Ombudsman RI",
-        kind="ombudsman_pusat", address="Jakarta Selatan, DKI Jakarta", phone="137",
+        result,
+        "ombudsman-ri",
+        name="Ombudsman Republik Indonesia",
+        short_name="Ombudsman RI",
+        kind="ombudsman_pusat",
+        address="Jakarta Selatan, DKI Jakarta",
+        phone="137",
         website="https://ombudsman.go.id",
         description="Lembaga negara pengawas penyelenggaraan pelayanan publik (UU 37/2008).",
     )
     office = _institution(
-        result, "ombudsman-jawa-tengah", name="Ombudsman RI Perwakilan Jawa Tengah",
-        short_name="Ombudsman Jawa Tengah", kind="ombudsman_perwakilan", parent=central,
-        region_code="33", address="Semarang, Jawa Tengah", website="https://ombudsman.go.id/perwakilan/jateng",
+        result,
+        "ombudsman-jawa-tengah",
+        name="Ombudsman RI Perwakilan Jawa Tengah",
+        short_name="Ombudsman Jawa Tengah",
+        kind="ombudsman_perwakilan",
+        parent=central,
+        region_code="33",
+        address="Semarang, Jawa Tengah",
+        website="https://ombudsman.go.id/perwakilan/jateng",
         description="Kantor perwakilan Ombudsman RI untuk Provinsi Jawa Tengah.",
     )
     for name, kind in OMBUDSMAN_UNITS:
@@ -87,14 +106,26 @@ def _load_governments(result: DemoLoadResult, office: Institution) -> list[Insti
     institutions = []
     for government in GOVERNMENTS:
         institution = _institution(
-            result, government.slug, name=government.name, short_name=government.short_name,
-            kind=government.kind, region_code=government.region_code, supervising_office=office,
+            result,
+            government.slug,
+            name=government.name,
+            short_name=government.short_name,
+            kind=government.kind,
+            region_code=government.region_code,
+            supervising_office=office,
             address=f"{government.seat}, Jawa Tengah",
         )
         institutions.append(institution)
         units = {name: _unit(result, institution, name, kind) for name, kind in GOVERNMENT_UNITS}
         health = units["Dinas Kesehatan"]
-        _unit(result, institution, government.hospital, "rsud", parent=health, address=f"{government.seat}")
+        _unit(
+            result,
+            institution,
+            government.hospital,
+            "rsud",
+            parent=health,
+            address=f"{government.seat}",
+        )
         for centre in government.health_centres:
             _unit(result, institution, centre, "puskesmas", parent=health)
         education = units["Dinas Pendidikan dan Kebudayaan"]
@@ -103,12 +134,18 @@ def _load_governments(result: DemoLoadResult, office: Institution) -> list[Insti
         for district in government.districts:
             _unit(result, institution, f"Kecamatan {district}", "kecamatan")
         _service_point(
-            result, units["Dinas Kependudukan dan Pencatatan Sipil"], "Loket Pelayanan Adminduk",
-            f"{government.seat}, Jawa Tengah", "Senin–Jumat 08.00–15.00",
+            result,
+            units["Dinas Kependudukan dan Pencatatan Sipil"],
+            "Loket Pelayanan Adminduk",
+            f"{government.seat}, Jawa Tengah",
+            "Senin–Jumat 08.00–15.00",
         )
         _service_point(
-            result, units["Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu"], "Mal Pelayanan Publik",
-            f"{government.seat}, Jawa Tengah", "Senin–Jumat 08.00–15.30, Sabtu 08.00–12.00",
+            result,
+            units["Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu"],
+            "Mal Pelayanan Publik",
+            f"{government.seat}, Jawa Tengah",
+            "Senin–Jumat 08.00–15.30, Sabtu 08.00–12.00",
         )
     return institutions
 
@@ -117,8 +154,13 @@ def _load_universities(result: DemoLoadResult, office: Institution) -> list[Inst
     institutions = []
     for university in UNIVERSITIES:
         institution = _institution(
-            result, university.slug, name=university.name, short_name=university.short_name,
-            kind="universitas", supervising_office=office, address=f"{university.seat}, Jawa Tengah",
+            result,
+            university.slug,
+            name=university.name,
+            short_name=university.short_name,
+            kind="universitas",
+            supervising_office=office,
+            address=f"{university.seat}, Jawa Tengah",
         )
         institutions.append(institution)
         for faculty in university.faculties:
@@ -127,7 +169,9 @@ def _load_universities(result: DemoLoadResult, office: Institution) -> list[Inst
     return institutions
 
 
-def _load_partnership(result: DemoLoadResult, office: Institution, partners: list[Institution]) -> None:
+def _load_partnership(
+    result: DemoLoadResult, office: Institution, partners: list[Institution]
+) -> None:
     if Partnership.objects.filter(number=MOU_NUMBER).exists():
         return
     result.count("partnerships")
@@ -143,7 +187,10 @@ def _load_partnership(result: DemoLoadResult, office: Institution, partners: lis
             "Kerja sama Ombudsman RI Perwakilan Jawa Tengah dengan pemerintah daerah dan perguruan "
             "tinggi mitra (nomor dokumen demo)."
         ),
-        parties=[(office, "DEMO/ORI-JTG/2024"), *[(partner, f"DEMO/{partner.slug.upper()}/2024") for partner in partners]],
+        parties=[
+            (office, "DEMO/ORI-JTG/2024"),
+            *[(partner, f"DEMO/{partner.slug.upper()}/2024") for partner in partners],
+        ],
         scopes=list(PartnershipScope.values),
     )
 
@@ -154,13 +201,22 @@ def _load_users(result: DemoLoadResult) -> None:
         if user is None:
             result.count("users")
             user = user_create(
-                actor=None, email=demo.email, full_name=demo.full_name, password=DEMO_PASSWORD,
-                kind=demo.kind, is_platform_admin=demo.platform_admin, is_demo=True,
+                actor=None,
+                email=demo.email,
+                full_name=demo.full_name,
+                password=DEMO_PASSWORD,
+                kind=demo.kind,
+                is_platform_admin=demo.platform_admin,
+                is_demo=True,
             )
         if demo.role is None or demo.institution_slug is None:
             continue
         institution = Institution.objects.get(slug=demo.institution_slug)
-        unit = Unit.objects.get(institution=institution, name=demo.unit_name) if demo.unit_name else None
+        unit = (
+            Unit.objects.get(institution=institution, name=demo.unit_name)
+            if demo.unit_name
+            else None
+        )
         before = user.memberships.count()
         membership_grant(actor=None, user=user, institution=institution, role=demo.role, unit=unit)
         if user.memberships.count() > before:

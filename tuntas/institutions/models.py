@@ -52,12 +52,20 @@ class Institution(ContactDetails):
     kind = models.CharField(_("kind"), max_length=30, choices=InstitutionKind.choices)
     # Ombudsman hierarchy: a representative office reports to the central office.
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("parent institution"),
     )
     # The Ombudsman office whose jurisdiction covers this institution (UU 37/2008 Pasal 43).
     supervising_office = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supervised",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervised",
         verbose_name=_("supervising Ombudsman office"),
     )
     region_code = models.CharField(
@@ -74,7 +82,9 @@ class Institution(ContactDetails):
         verbose_name_plural = _("institutions")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind__in=("pemerintah_provinsi", "pemerintah_kota", "pemerintah_kabupaten"))
+                condition=~Q(
+                    kind__in=("pemerintah_provinsi", "pemerintah_kota", "pemerintah_kabupaten")
+                )
                 | ~Q(region_code=""),
                 name="institution_government_has_region_code",
             ),
@@ -123,7 +133,11 @@ class Unit(ContactDetails):
         Institution, on_delete=models.PROTECT, related_name="units", verbose_name=_("institution")
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("parent unit"),
     )
     name = models.CharField(_("name"), max_length=200)
@@ -138,7 +152,9 @@ class Unit(ContactDetails):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         constraints = [
-            models.UniqueConstraint(fields=["institution", "name"], name="unit_name_unique_in_institution"),
+            models.UniqueConstraint(
+                fields=["institution", "name"], name="unit_name_unique_in_institution"
+            ),
             models.CheckConstraint(condition=~Q(parent=models.F("id")), name="unit_not_own_parent"),
         ]
 
@@ -161,7 +177,9 @@ class ServicePoint(ContactDetails):
         verbose_name = _("service point")
         verbose_name_plural = _("service points")
         constraints = [
-            models.UniqueConstraint(fields=["unit", "name"], name="service_point_name_unique_in_unit"),
+            models.UniqueConstraint(
+                fields=["unit", "name"], name="service_point_name_unique_in_unit"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -211,14 +229,18 @@ class PartnershipParty(models.Model):
     """An institution that signed a partnership, with its own document number."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="parties")
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="partnerships")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="partnerships"
+    )
     party_number = models.CharField(_("party's document number"), max_length=100, blank=True)
     signatory = models.CharField(_("signatory"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["institution__name"]
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "institution"], name="partnership_party_once"),
+            models.UniqueConstraint(
+                fields=["partnership", "institution"], name="partnership_party_once"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -226,7 +248,9 @@ class PartnershipParty(models.Model):
 
 
 class PartnershipScopeItem(models.Model):
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="scope_items")
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="scope_items"
+    )
     scope = models.CharField(_("scope"), max_length=30, choices=PartnershipScope.choices)
     description = models.TextField(_("description"), blank=True)
 

@@ -25,7 +25,8 @@ def institutions_directory(*, query: str = "", kind: str = "") -> QuerySet[Insti
     institutions = institutions_public().select_related("supervising_office")
     if query:
         institutions = institutions.filter(
-            Q(name__icontains=query) | Q(short_name__icontains=query)
+            Q(name__icontains=query)
+            | Q(short_name__icontains=query)
             | Q(units__name__icontains=query, units__is_active=True)
         ).distinct()
     if kind:
@@ -55,7 +56,9 @@ def institution_units_tree(*, institution: Institution) -> list[tuple[Unit, int]
     """Active units in display order with their depth, service points prefetched (2 queries)."""
     units = list(
         Unit.objects.filter(institution=institution, is_active=True)
-        .prefetch_related(Prefetch("service_points", queryset=ServicePoint.objects.filter(is_active=True)))
+        .prefetch_related(
+            Prefetch("service_points", queryset=ServicePoint.objects.filter(is_active=True))
+        )
         .order_by("name")
     )
     children: dict[int | None, list[Unit]] = {}

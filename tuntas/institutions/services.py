@@ -23,10 +23,25 @@ from tuntas.institutions.models import (
 )
 
 INSTITUTION_EDITABLE_FIELDS = (
-    "name", "short_name", "description", "address", "phone", "email", "website", "is_active",
+    "name",
+    "short_name",
+    "description",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "is_active",
 )
 UNIT_EDITABLE_FIELDS = (
-    "name", "kind", "parent", "description", "address", "phone", "email", "website", "is_active",
+    "name",
+    "kind",
+    "parent",
+    "description",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "is_active",
 )
 
 
@@ -48,17 +63,33 @@ def institution_create(
     website: str = "",
 ) -> Institution:
     institution = Institution(
-        name=name, kind=kind, slug=slug or slugify(short_name or name)[:80], short_name=short_name,
-        parent=parent, supervising_office=supervising_office, region_code=region_code,
-        description=description, address=address, phone=phone, email=email, website=website,
+        name=name,
+        kind=kind,
+        slug=slug or slugify(short_name or name)[:80],
+        short_name=short_name,
+        parent=parent,
+        supervising_office=supervising_office,
+        region_code=region_code,
+        description=description,
+        address=address,
+        phone=phone,
+        email=email,
+        website=website,
     )
     if supervising_office is not None and not supervising_office.is_ombudsman:
-        raise ValidationError({"supervising_office": _("The supervising office must be an Ombudsman office.")})
+        raise ValidationError(
+            {"supervising_office": _("The supervising office must be an Ombudsman office.")}
+        )
     institution.full_clean()
     institution.save()
     audit_record(
-        actor=actor, action="institution.created", obj=institution, institution_id=institution.pk,
-        changes=changed_fields({}, field_values(institution, ("name", "kind", "region_code", "parent"))),
+        actor=actor,
+        action="institution.created",
+        obj=institution,
+        institution_id=institution.pk,
+        changes=changed_fields(
+            {}, field_values(institution, ("name", "kind", "region_code", "parent"))
+        ),
     )
     return institution
 
@@ -77,7 +108,10 @@ def institution_update(*, institution: Institution, actor: Any, **fields: Any) -
         return institution
     institution.save(update_fields=[*changes, "updated_at"])
     audit_record(
-        actor=actor, action="institution.updated", obj=institution, institution_id=institution.pk,
+        actor=actor,
+        action="institution.updated",
+        obj=institution,
+        institution_id=institution.pk,
         changes=changes,
     )
     return institution
@@ -110,14 +144,24 @@ def unit_create(
     website: str = "",
 ) -> Unit:
     unit = Unit(
-        institution=institution, name=name, kind=kind, parent=parent, description=description,
-        address=address, phone=phone, email=email, website=website,
+        institution=institution,
+        name=name,
+        kind=kind,
+        parent=parent,
+        description=description,
+        address=address,
+        phone=phone,
+        email=email,
+        website=website,
     )
     _check_parent_unit(unit, parent)
     unit.full_clean()
     unit.save()
     audit_record(
-        actor=actor, action="unit.created", obj=unit, institution_id=institution.pk,
+        actor=actor,
+        action="unit.created",
+        obj=unit,
+        institution_id=institution.pk,
         changes=changed_fields({}, field_values(unit, ("name", "kind", "parent"))),
     )
     return unit
@@ -138,19 +182,36 @@ def unit_update(*, unit: Unit, actor: Any, **fields: Any) -> Unit:
     if not changes:
         return unit
     unit.save(update_fields=[*changes, "updated_at"])
-    audit_record(actor=actor, action="unit.updated", obj=unit, institution_id=unit.institution_id, changes=changes)
+    audit_record(
+        actor=actor,
+        action="unit.updated",
+        obj=unit,
+        institution_id=unit.institution_id,
+        changes=changes,
+    )
     return unit
 
 
 @transaction.atomic
 def service_point_create(
-    *, actor: Any, unit: Unit, name: str, address: str = "", phone: str = "", opening_hours: str = ""
+    *,
+    actor: Any,
+    unit: Unit,
+    name: str,
+    address: str = "",
+    phone: str = "",
+    opening_hours: str = "",
 ) -> ServicePoint:
-    point = ServicePoint(unit=unit, name=name, address=address, phone=phone, opening_hours=opening_hours)
+    point = ServicePoint(
+        unit=unit, name=name, address=address, phone=phone, opening_hours=opening_hours
+    )
     point.full_clean()
     point.save()
     audit_record(
-        actor=actor, action="service_point.created", obj=point, institution_id=unit.institution_id,
+        actor=actor,
+        action="service_point.created",
+        obj=point,
+        institution_id=unit.institution_id,
         data={"unit_id": unit.pk},
     )
     return point
@@ -174,7 +235,9 @@ def partnership_create(
     parties = list(parties)
     scopes = list(dict.fromkeys(scopes))
     if not any(institution.is_ombudsman for institution, _number in parties):
-        raise ValidationError({"parties": _("A partnership needs an Ombudsman office among its parties.")})
+        raise ValidationError(
+            {"parties": _("A partnership needs an Ombudsman office among its parties.")}
+        )
     if len(parties) < 2:
         raise ValidationError({"parties": _("A partnership needs at least two parties.")})
     invalid = [scope for scope in scopes if scope not in PartnershipScope.values]
@@ -182,8 +245,13 @@ def partnership_create(
         raise ValidationError({"scopes": _("Choose at least one scope item from the list.")})
 
     partnership = Partnership(
-        title=title, number=number, signed_on=signed_on, valid_from=valid_from, valid_until=valid_until,
-        place_signed=place_signed, summary=summary,
+        title=title,
+        number=number,
+        signed_on=signed_on,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        place_signed=place_signed,
+        summary=summary,
     )
     partnership.full_clean()
     partnership.save()
@@ -196,7 +264,10 @@ def partnership_create(
     )
     for institution, _number in parties:
         audit_record(
-            actor=actor, action="partnership.created", obj=partnership, institution_id=institution.pk,
+            actor=actor,
+            action="partnership.created",
+            obj=partnership,
+            institution_id=institution.pk,
             data={"number": number, "scopes": scopes, "parties": [inst.pk for inst, _n in parties]},
         )
     return partnership

@@ -72,8 +72,12 @@ def env_database(name: str, default: str) -> dict[str, Any]:
     try:
         config: dict[str, Any] = environ.Env.db_url_config(raw)
     except Exception:  # noqa: BLE001 - environ raises several unrelated types for bad URLs
-        raise _bad(name, raw, "a database URL such as sqlite:///var/tuntas.sqlite3 "
-                   "or postgres://user@127.0.0.1:5432/tuntas") from None
+        raise _bad(
+            name,
+            raw,
+            "a database URL such as sqlite:///var/tuntas.sqlite3 "
+            "or postgres://user@127.0.0.1:5432/tuntas",
+        ) from None
     engine = config.get("ENGINE", "")
     if engine not in {"django.db.backends.sqlite3", "django.db.backends.postgresql"}:
         raise _bad(name, raw, "an sqlite:// or postgres:// URL")
@@ -87,7 +91,9 @@ def env_email(name: str, default: str) -> dict[str, Any]:
     try:
         config: dict[str, Any] = environ.Env.email_url_config(raw)
     except Exception:  # noqa: BLE001
-        raise _bad(name, raw, "an e-mail URL such as consolemail:// or smtp+tls://user:pass@host:587") from None
+        raise _bad(
+            name, raw, "an e-mail URL such as consolemail:// or smtp+tls://user:pass@host:587"
+        ) from None
     if not config.get("EMAIL_BACKEND"):
         raise _bad(name, raw, "an e-mail URL with a known scheme")
     return config

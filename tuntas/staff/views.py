@@ -5,7 +5,7 @@ Views parse input, call access functions and services, and render; they hold no 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tuntas.accounts import access
-from tuntas.accounts.models import Membership, Role, UserKind
+from tuntas.accounts.models import Membership, Role, User, UserKind
 from tuntas.audit import registry
 from tuntas.institutions.forms import UnitForm
 from tuntas.institutions.models import Institution
@@ -44,11 +44,17 @@ def home(request: HttpRequest) -> HttpResponse:
     if getattr(request.user, "kind", None) != UserKind.STAFF:
         return redirect("site:home")
     memberships = list(
-        Membership.objects.active().filter(user=request.user).select_related("institution", "unit")
+        Membership.objects.active()
+        .filter(user=cast(User, request.user))
+        .select_related("institution", "unit")
     )
     jurisdiction: list[Institution] = []
     if any(m.role in Role.ombudsman_roles() for m in memberships) or request.user.is_superuser:
-        jurisdiction = list(access.institutions_visible_to(request.user).filter(is_active=True).order_by("kind", "name"))
+        jurisdiction = list(
+            access.institutions_visible_to(request.user)
+            .filter(is_active=True)
+            .order_by("kind", "name")
+        )
     context: dict[str, Any] = {
         "memberships": memberships,
         "jurisdiction": jurisdiction,
@@ -70,9 +76,21 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 def institution_detail(request: HttpRequest, slug: str) -> HttpResponse:
     _staff_only(request)
     institution = access.institution_get_for_actor(actor=request.user, slug=slug)
-    visible_unit_ids = set(access.units_visible_to(request.user).filter(institution=institution).values_list("pk", flat=True))
-    units = [(unit, depth) for unit, depth in institution_units_tree(institution=institution) if unit.pk in visible_unit_ids]
-    members = access.memberships_visible_to(request.user).filter(institution=institution).order_by("user__full_name")
+    visible_unit_ids = set(
+        access.units_visible_to(request.user)
+        .filter(institution=institution)
+        .values_list("pk", flat=True)
+    )
+    units = [
+        (unit, depth)
+        for unit, depth in institution_units_tree(institution=institution)
+        if unit.pk in visible_unit_ids
+    ]
+    members = (
+        access.memberships_visible_to(request.user)
+        .filter(institution=institution)
+        .order_by("user__full_name")
+    )
     context = {
         "institution": institution,
         "units": units,
@@ -90,7 +108,9 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
         "unit": unit,
         "service_points": unit.service_points.filter(is_active=True),
         "children": access.units_visible_to(request.user).filter(parent=unit).order_by("name"),
-        "members": access.memberships_visible_to(request.user).filter(unit=unit).order_by("user__full_name"),
+        "members": access.memberships_visible_to(request.user)
+        .filter(unit=unit)
+        .order_by("user__full_name"),
         "can_manage": access.can_manage_unit(request.user, unit),
     }
     return render(request, "staff/unit_detail.html", context)
@@ -101,11 +121,19 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
     _staff_only(request)
     unit = access.unit_get_managed_by(actor=request.user, unit_id=unit_id)
     initial = {
-        "name": unit.name, "kind": unit.kind, "parent": unit.parent_id, "description": unit.description,
-        "address": unit.address, "phone": unit.phone, "email": unit.email, "website": unit.website,
+        "name": unit.name,
+        "kind": unit.kind,
+        "parent": unit.parent_id,
+        "description": unit.description,
+        "address": unit.address,
+        "phone": unit.phone,
+        "email": unit.email,
+        "website": unit.website,
         "is_active": unit.is_active,
     }
-    form = UnitForm(request.POST or None, initial=initial, institution=unit.institution, exclude_unit=unit)
+    form = UnitForm(
+        request.POST or None, initial=initial, institution=unit.institution, exclude_unit=unit
+    )
     if request.method == "POST" and form.is_valid():
         try:
             unit_update(unit=unit, actor=request.user, **form.cleaned_data)
@@ -115,7 +143,11 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The unit has been saved."))
             return redirect("staff:unit", unit_id=unit.pk)
-    return render(request, "staff/unit_form.html", {"form": form, "unit": unit, "institution": unit.institution})
+    return render(
+        request,
+        "staff/unit_form.html",
+        {"form": form, "unit": unit, "institution": unit.institution},
+    )
 
 
 @login_required
@@ -136,7 +168,9 @@ def unit_new(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("The unit has been created."))
             return redirect("staff:unit", unit_id=unit.pk)
-    return render(request, "staff/unit_form.html", {"form": form, "unit": None, "institution": institution})
+    return render(
+        request, "staff/unit_form.html", {"form": form, "unit": None, "institution": institution}
+    )
 
 
 @login_required
@@ -144,7 +178,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     if not access.can_read_audit_trail(request.user):
         raise Http404("audit")
-    events = access.audit_events_visible_to(request.user).select_related("actor").order_by("-sequence")
+    events = (
+        access.audit_events_visible_to(request.user).select_related("actor").order_by("-sequence")
+    )
     action = request.GET.get("action", "")
     known = {a.name for a in registry.all_actions()}
     if action in known:
@@ -154,5 +190,3 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     rows = [(event, labels.get(event.action, event.action)) for event in page.object_list]
     context = {"page": page, "rows": rows, "actions": registry.all_actions(), "action": action}
     return render(request, "staff/audit_log.html", context)
-
-

@@ -3,7 +3,6 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import tuntas.accounts.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -41,9 +40,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'users',
                 'ordering': ['full_name'],
             },
-            managers=[
-                ('objects', tuntas.accounts.models.UserManager()),
-            ],
         ),
         migrations.CreateModel(
             name='Membership',

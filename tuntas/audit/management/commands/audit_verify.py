@@ -6,14 +6,18 @@ from tuntas.audit.verify import audit_chain_verify
 
 
 class Command(BaseCommand):
-    help = "Check the audit trail's hash chain and report the first edited, inserted or deleted row."
+    help = (
+        "Check the audit trail's hash chain and report the first edited, inserted or deleted row."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = audit_chain_verify()
         if report.problem is None:
-            self.stdout.write(self.style.SUCCESS(
-                f"Audit chain intact: {report.checked} events; head hash {report.last_hash}"
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Audit chain intact: {report.checked} events; head hash {report.last_hash}"
+                )
+            )
             return
         problem = report.problem
         where = f"event id {problem.event_id}, " if problem.event_id is not None else ""

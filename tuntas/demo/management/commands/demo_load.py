@@ -9,8 +9,12 @@ class Command(BaseCommand):
     help = "Load the demo region (Ombudsman Jawa Tengah and its MoU partners). Safe to run again."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--if-empty", action="store_true", help="Do nothing when any institution exists.")
-        parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing when any institution exists."
+        )
+        parser.add_argument(
+            "--quiet-logins", action="store_true", help="Do not print the demo logins."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from tuntas.institutions.models import Institution
@@ -20,7 +24,9 @@ class Command(BaseCommand):
         else:
             result = demo_region_load()
             if result.anything_created:
-                summary = ", ".join(f"{count} {what}" for what, count in sorted(result.created.items()))
+                summary = ", ".join(
+                    f"{count} {what}" for what, count in sorted(result.created.items())
+                )
                 self.stdout.write(self.style.SUCCESS(f"Demo region loaded: {summary}."))
             else:
                 self.stdout.write("Demo region already present; nothing changed.")
