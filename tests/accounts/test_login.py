@@ -34,7 +34,7 @@ def test_a_wrong_password_gives_a_clear_indonesian_message_and_keeps_the_email(o
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Alamat e-mail atau kata sandi tidak benar" in page
+    assert "Alamat email atau kata sandi salah" in page
     assert 'value="petugas.siti@contoh.test"' in page
     assert AuditEvent.objects.filter(action="auth.login_failed").exists()
 
@@ -55,8 +55,8 @@ def test_an_unknown_account_gets_the_same_message_as_a_wrong_password(officer):
     wrong = Client().post(
         LOGIN, {"username": "petugas.siti@contoh.test", "password": "salah-sekali-123"}
     )
-    assert "Alamat e-mail atau kata sandi tidak benar" in unknown.content.decode()
-    assert "Alamat e-mail atau kata sandi tidak benar" in wrong.content.decode()
+    assert "Alamat email atau kata sandi salah" in unknown.content.decode()
+    assert "Alamat email atau kata sandi salah" in wrong.content.decode()
 
 
 def test_an_invalid_email_is_refused_with_a_field_message(officer):

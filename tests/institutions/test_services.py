@@ -16,9 +16,7 @@ def test_a_government_without_a_region_code_is_refused(db):
         InstitutionFactory(
             name="Pemerintah Kota Tanpa Kode", kind="pemerintah_kota", region_code=""
         )
-    assert "region_code" in str(error.value) or "institution_government_has_region_code" in str(
-        error.value
-    )
+    assert "kode wilayah Kemendagri" in str(error.value)
     assert not AuditEvent.objects.exists()
 
 

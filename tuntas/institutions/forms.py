@@ -33,7 +33,11 @@ class UnitForm(forms.Form):
     is_active = forms.BooleanField(label=_("Active"), required=False)
 
     def __init__(
-        self, *args: object, institution: Institution, exclude_unit: Unit | None = None, **kwargs: object
+        self,
+        *args: object,
+        institution: Institution,
+        exclude_unit: Unit | None = None,
+        **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         parents = Unit.objects.filter(institution=institution).order_by("name")

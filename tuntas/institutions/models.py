@@ -87,6 +87,9 @@ class Institution(ContactDetails):
                 )
                 | ~Q(region_code=""),
                 name="institution_government_has_region_code",
+                violation_error_message=_(
+                    "A government institution needs its Kemendagri region code."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(kind="ombudsman_perwakilan") | Q(parent__isnull=False),
@@ -153,9 +156,15 @@ class Unit(ContactDetails):
         verbose_name_plural = _("units")
         constraints = [
             models.UniqueConstraint(
-                fields=["institution", "name"], name="unit_name_unique_in_institution"
+                fields=["institution", "name"],
+                name="unit_name_unique_in_institution",
+                violation_error_message=_("This institution already has a unit with this name."),
             ),
-            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="unit_not_own_parent"),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")),
+                name="unit_not_own_parent",
+                violation_error_message=_("A unit cannot be placed under itself."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -178,7 +187,9 @@ class ServicePoint(ContactDetails):
         verbose_name_plural = _("service points")
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "name"], name="service_point_name_unique_in_unit"
+                fields=["unit", "name"],
+                name="service_point_name_unique_in_unit",
+                violation_error_message=_("This unit already has a service point with this name."),
             ),
         ]
 
@@ -215,6 +226,7 @@ class Partnership(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
                 name="partnership_validity_ordered",
+                violation_error_message=_("A partnership cannot end before it starts."),
             ),
         ]
 
