@@ -53,10 +53,7 @@ def chain(db):
 def test_each_service_write_appends_one_linked_event(chain):
     assert [event.sequence for event in chain] == [1, 2, 3, 4, 5]
     assert chain[0].action == "institution.created"
-    assert all(
-        later.previous_hash == earlier.hash
-        for earlier, later in itertools.pairwise(chain)
-    )
+    assert all(later.previous_hash == earlier.hash for earlier, later in itertools.pairwise(chain))
     head = AuditChainHead.objects.get()
     assert (head.last_sequence, head.last_hash) == (5, chain[-1].hash)
 

@@ -26,9 +26,7 @@ def test_a_malformed_region_code_is_refused(db):
 
 
 def test_a_parent_unit_from_another_institution_is_refused(region):
-    with pytest.raises(
-        ValidationError, match=r"same institution|instansi yang sama"
-    ):
+    with pytest.raises(ValidationError, match=r"same institution|instansi yang sama"):
         unit_update(
             unit=region.magelang_pupr, actor=region.admin_magelang, parent=region.purworejo_dinkes
         )

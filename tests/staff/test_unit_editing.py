@@ -63,7 +63,12 @@ def test_a_duplicate_name_is_refused_with_a_field_message(region, admin_client):
 def test_a_parent_from_another_institution_cannot_even_be_offered(region, admin_client):
     response = admin_client.post(
         f"/staf/unit/{region.magelang_pupr.pk}/ubah/",
-        {"name": "Dinas PUPR", "kind": "dinas", "parent": region.purworejo_dinkes.pk, "is_active": "on"},
+        {
+            "name": "Dinas PUPR",
+            "kind": "dinas",
+            "parent": region.purworejo_dinkes.pk,
+            "is_active": "on",
+        },
     )
     assert response.status_code == 200
     region.magelang_pupr.refresh_from_db()
@@ -85,7 +90,9 @@ def test_every_post_form_carries_a_csrf_token():
     root = Path(__file__).resolve().parents[2] / "tuntas"
     missing = []
     for template in root.rglob("*.html"):
-        for form in re.findall(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", template.read_text(), re.S | re.I):
+        for form in re.findall(
+            r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", template.read_text(), re.S | re.I
+        ):
             if "{% csrf_token %}" not in form:
                 missing.append(str(template.relative_to(root)))
     assert missing == []
@@ -106,16 +113,33 @@ def test_every_state_changing_page_refuses_a_post_without_the_token(region):
 def test_user_create_command_refuses_an_unknown_institution_clearly(db):
     with pytest.raises(CommandError, match="No institution with slug 'atlantis'"):
         call_command(
-            "user_create", "--email", "x@contoh.test", "--name", "X", "--institution", "atlantis",
-            "--role", "admin_instansi",
+            "user_create",
+            "--email",
+            "x@contoh.test",
+            "--name",
+            "X",
+            "--institution",
+            "atlantis",
+            "--role",
+            "admin_instansi",
         )
 
 
 def test_user_create_command_creates_an_officer_with_a_role(region):
     call_command(
-        "user_create", "--email", "baru@contoh.test", "--name", "Petugas Baru", "--password",
-        "Sate-Ayam-Magelang-7", "--institution", region.magelang.slug, "--unit", region.magelang_pupr.name,
-        "--role", "petugas",
+        "user_create",
+        "--email",
+        "baru@contoh.test",
+        "--name",
+        "Petugas Baru",
+        "--password",
+        "Sate-Ayam-Magelang-7",
+        "--institution",
+        region.magelang.slug,
+        "--unit",
+        region.magelang_pupr.name,
+        "--role",
+        "petugas",
     )
     membership = region.magelang_pupr.memberships.get(user__email="baru@contoh.test")
     assert membership.role == "petugas"
