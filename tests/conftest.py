@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests.factories import InstitutionFactory, UnitFactory, UserFactory, staff_member
 from tuntas.accounts.models import User
@@ -41,6 +43,13 @@ class Region:
     asisten_diy: User
     asisten_pusat: User
     admin_rina: User
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language; a test that switches cannot leak it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture
