@@ -87,6 +87,8 @@ class Role(models.TextChoices):
     OMBUDSMAN_ASSISTANT = "asisten_ombudsman", _("Ombudsman assistant")
     REPRESENTATIVE_HEAD = "kepala_perwakilan", _("Head of Ombudsman representative office")
     AUDITOR = "auditor", _("Auditor (read-only)")
+    # Reads the identity of confidential (rahasia) reporters of its institution.
+    PRIVACY_OFFICER = "petugas_privasi", _("Privacy officer")
 
     @classmethod
     def ombudsman_roles(cls) -> tuple[str, ...]:

@@ -20,6 +20,8 @@ from tuntas.settings.env import (
     env_list,
     env_redis_url,
     env_str,
+    identity_digest_key,
+    identity_keys,
     secret_key,
 )
 
@@ -54,6 +56,10 @@ INSTALLED_APPS = [
     "tuntas.audit",
     "tuntas.institutions",
     "tuntas.accounts",
+    "tuntas.notifications",
+    "tuntas.complaints",
+    "tuntas.exchange",
+    "rest_framework",
     "tuntas.site",
     "tuntas.staff",
     "tuntas.demo",
@@ -250,6 +256,29 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Reporter identity protection ---------------------------------------------------------
+IDENTITY_ENCRYPTION_KEYS = identity_keys(VAR_DIR)
+IDENTITY_DIGEST_KEY = identity_digest_key(VAR_DIR)
+# Shown with the consent checkbox; bump when the privacy notice changes (UU 27/2022 Pasal 20).
+PRIVACY_NOTICE_VERSION = "2026-12"
+# How long reporter identities are kept after a report is closed (UU 27/2022 Pasal 43).
+IDENTITY_RETENTION_YEARS = env_int("IDENTITY_RETENTION_YEARS", 5, minimum=1)
+
+# --- Attachments --------------------------------------------------------------------------
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10, minimum=1) * 2**20
+ATTACHMENT_MAX_COUNT = env_int("ATTACHMENT_MAX_COUNT", 5, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
+
+# --- Outgoing messages --------------------------------------------------------------------
+# tuntas.notifications.gateways.FileGateway writes var/outbox-messages.jsonl;
+# HttpGateway posts JSON to MESSAGE_GATEWAY_URL with MESSAGE_GATEWAY_TOKEN.
+MESSAGE_GATEWAY = env_str("MESSAGE_GATEWAY", "tuntas.notifications.gateways.FileGateway")
+MESSAGE_GATEWAY_URL = env_str("MESSAGE_GATEWAY_URL", "")
+MESSAGE_GATEWAY_TOKEN = env_str("MESSAGE_GATEWAY_TOKEN", "")
+# Shared secret of the inbound SMS/WhatsApp webhook (HMAC-SHA256 of the body).
+MESSAGE_WEBHOOK_SECRET = env_str("MESSAGE_WEBHOOK_SECRET", "")
 
 # --- Tuntas -------------------------------------------------------------------------------
 TUNTAS_SITE_NAME = "Tuntas"

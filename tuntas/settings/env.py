@@ -128,3 +128,54 @@ def secret_key(var_dir: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+def _key_file(var_dir: Path, name: str, make: object) -> str:
+    path = var_dir / name
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    value = make()  # type: ignore[operator]
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return str(value)
+
+
+def identity_keys(var_dir: Path) -> list[str]:
+    """Fernet keys for reporter identities, newest first (rotation: prepend a new key).
+
+    From IDENTITY_ENCRYPTION_KEYS, else var/identity_key, generated on first run. The key
+    never lives in the database, so a stolen database dump does not reveal identities.
+    """
+    from cryptography.fernet import Fernet
+
+    raw = os.environ.get("IDENTITY_ENCRYPTION_KEYS")
+    if raw is not None:
+        keys = [key.strip() for key in raw.split(",") if key.strip()]
+        try:
+            for key in keys:
+                Fernet(key)
+        except ValueError:
+            raise _bad(
+                "IDENTITY_ENCRYPTION_KEYS",
+                "…",
+                "comma-separated Fernet keys (32 url-safe base64 bytes)",
+            ) from None
+        if not keys:
+            raise _bad("IDENTITY_ENCRYPTION_KEYS", raw, "at least one Fernet key")
+        return keys
+    return [_key_file(var_dir, "identity_key", lambda: Fernet.generate_key().decode())]
+
+
+def identity_digest_key(var_dir: Path) -> str:
+    """Key for the blind indexes (e-mail, phone, NIK digests); stable across key rotation."""
+    raw = os.environ.get("IDENTITY_DIGEST_KEY")
+    if raw is not None:
+        if len(raw) < 32:
+            raise _bad("IDENTITY_DIGEST_KEY", "…", "at least 32 characters")
+        return raw
+    return _key_file(var_dir, "identity_digest_key", lambda: secrets.token_urlsafe(48))

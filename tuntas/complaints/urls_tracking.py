@@ -1,0 +1,4 @@
+"""Following a report by number and access code (/lacak/)."""
+
+app_name = "tracking"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Inbound channel webhooks (/kanal/): SMS and WhatsApp gateways."""
+
+app_name = "channels"
+urlpatterns: list = []
