@@ -282,6 +282,14 @@ DEMO_USERS: tuple[DemoUser, ...] = (
         description="auditor (read-only), Inspektorat Kota Magelang",
     ),
     DemoUser(
+        "privasi@magelangkota.demo",
+        "Ratna Sari",
+        "petugas_privasi",
+        "kota-magelang",
+        None,
+        description="privacy officer (reads confidential identities), Kota Magelang",
+    ),
+    DemoUser(
         "petugas.dinkes@purworejokab.demo",
         "Agus Santoso",
         "petugas",

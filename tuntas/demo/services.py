@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from tuntas.accounts.models import User
 from tuntas.accounts.services import membership_grant, user_create
@@ -25,6 +26,7 @@ from tuntas.institutions.services import (
     service_point_create,
     unit_create,
 )
+from tuntas.sla.services import holidays_import
 
 MOU_NUMBER = "DEMO/MOU-ORI-JTG/IV/2024"
 
@@ -223,6 +225,14 @@ def _load_users(result: DemoLoadResult) -> None:
             result.count("memberships")
 
 
+def _load_holidays(result: DemoLoadResult) -> None:
+    this_year = timezone.localdate().year
+    for year in (this_year - 1, this_year, this_year + 1):
+        imported = holidays_import(year=year)
+        if imported.added:
+            result.created["holidays"] = result.created.get("holidays", 0) + imported.added
+
+
 @transaction.atomic
 def demo_region_load() -> DemoLoadResult:
     result = DemoLoadResult()
@@ -230,6 +240,7 @@ def demo_region_load() -> DemoLoadResult:
     partners = _load_governments(result, office) + _load_universities(result, office)
     _load_partnership(result, office, partners)
     _load_users(result)
+    _load_holidays(result)
     return result
 
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "tuntas.core",
     "tuntas.audit",
     "tuntas.institutions",
+    "tuntas.sla",
     "tuntas.accounts",
     "tuntas.notifications",
     "tuntas.complaints",

@@ -1,0 +1,159 @@
+"""Writes to the holiday table and deadline policies, and the shared deadline computation."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tuntas.audit.services import audit_record, changed_fields, field_values
+from tuntas.institutions.models import Institution
+from tuntas.sla.calendar import Paused, WorkingCalendar
+from tuntas.sla.models import DeadlinePolicy, DeadlineUnit, HolidayDate, HolidayKind, HolidaySource
+
+HOLIDAY_EDITABLE_FIELDS = ("date", "name", "kind", "reference", "is_active", "estimated")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    year: int
+    added: int
+    already_present: int
+
+
+@transaction.atomic
+def holidays_import(*, year: int, actor: Any = None) -> ImportResult:
+    """Copy one year's national holidays and cuti bersama from the `holidays` package.
+
+    Existing rows are never overwritten: an administrator's correction wins over the library.
+    """
+    import holidays as holidays_library
+
+    if not 1990 <= year <= 2100:
+        raise ValidationError({"year": _("Choose a year between 1990 and 2100.")})
+    calendar = holidays_library.country_holidays(
+        "ID", years=year, categories=("public", "government"), language="id"
+    )
+    added = present = 0
+    for day, names in sorted(calendar.items()):
+        if HolidayDate.objects.filter(date=day, region_code="").exists():
+            present += 1
+            continue
+        name = str(names)
+        joint = "cuti bersama" in name.lower()
+        HolidayDate.objects.create(
+            date=day,
+            region_code="",
+            name=name[:200],
+            kind=HolidayKind.JOINT_LEAVE if joint else HolidayKind.NATIONAL,
+            source=HolidaySource.LIBRARY,
+            reference=f"holidays {holidays_library.__version__}",
+            estimated="perkiraan" in name.lower(),
+        )
+        added += 1
+    audit_record(
+        actor=actor,
+        action="holiday.imported",
+        data={"year": year, "added": added, "present": present},
+    )
+    return ImportResult(year=year, added=added, already_present=present)
+
+
+@transaction.atomic
+def holiday_add(
+    *,
+    actor: Any,
+    date: datetime.date,
+    name: str,
+    kind: str,
+    region_code: str = "",
+    reference: str = "",
+) -> HolidayDate:
+    holiday = HolidayDate(
+        date=date,
+        name=name,
+        kind=kind,
+        region_code=region_code,
+        reference=reference,
+        source=HolidaySource.DECREE if reference else HolidaySource.ADMIN,
+        confirmed=True,
+    )
+    holiday.full_clean()
+    holiday.save()
+    audit_record(
+        actor=actor, action="holiday.added", obj=holiday, changes={"date": [None, date.isoformat()]}
+    )
+    return holiday
+
+
+@transaction.atomic
+def holiday_update(*, holiday: HolidayDate, actor: Any, **fields: Any) -> HolidayDate:
+    unknown = set(fields) - set(HOLIDAY_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"holiday_update cannot change {sorted(unknown)}")
+    before = field_values(holiday, fields)
+    for name, value in fields.items():
+        setattr(holiday, name, value)
+    holiday.confirmed = True
+    holiday.full_clean()
+    changes = changed_fields(before, field_values(holiday, fields))
+    holiday.save()
+    audit_record(actor=actor, action="holiday.changed", obj=holiday, changes=changes)
+    return holiday
+
+
+@transaction.atomic
+def holidays_confirm(*, year: int, actor: Any) -> int:
+    rows = list(HolidayDate.objects.filter(date__year=year, confirmed=False).select_for_update())
+    for row in rows:
+        row.confirmed = True
+        row.save(update_fields=["confirmed"])
+    audit_record(actor=actor, action="holiday.confirmed", data={"year": year, "count": len(rows)})
+    return len(rows)
+
+
+def _region_prefixes(region_code: str) -> list[str]:
+    parts = region_code.split(".") if region_code else []
+    return [""] + [".".join(parts[: index + 1]) for index in range(len(parts))]
+
+
+def calendar_for(*, region_code: str = "") -> WorkingCalendar:
+    """National holidays plus those of the region and its parents ("33", "33.71")."""
+    days = HolidayDate.objects.filter(is_active=True, region_code__in=_region_prefixes(region_code))
+    return WorkingCalendar(holidays=frozenset(days.values_list("date", flat=True)))
+
+
+def deadline_policy_for(*, stage: str, institution: Institution | None) -> DeadlinePolicy:
+    policy = None
+    if institution is not None:
+        policy = DeadlinePolicy.objects.filter(stage=stage, institution=institution).first()
+    if policy is None:
+        policy = DeadlinePolicy.objects.filter(stage=stage, institution__isnull=True).first()
+    if policy is None:
+        raise LookupError(f"no deadline policy for stage {stage!r}")
+    return policy
+
+
+def due_date(
+    *,
+    policy: DeadlinePolicy,
+    start: datetime.date,
+    calendar: WorkingCalendar,
+    pauses: tuple[tuple[datetime.date, datetime.date | None], ...] = (),
+) -> datetime.date | Paused:
+    """The due day of a stage that started on ``start`` (local date), per its policy."""
+    if policy.unit == DeadlineUnit.WORKING_DAYS:
+        return calendar.deadline(start, policy.amount, pauses)
+    if policy.unit == DeadlineUnit.CALENDAR_DAYS:
+        extra = 0
+        for paused_on, resumed_on in pauses:
+            if resumed_on is None:
+                elapsed = (paused_on - start).days
+                return Paused(max(policy.amount - elapsed, 0))
+            extra += (resumed_on - paused_on).days
+        return start + datetime.timedelta(days=policy.amount + extra)
+    raise ValueError("hour-based policies are computed on datetimes by their track")
