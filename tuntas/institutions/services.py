@@ -23,6 +23,7 @@ from tuntas.institutions.models import (
 )
 
 INSTITUTION_EDITABLE_FIELDS = (
+    "requires_head_approval",
     "name",
     "short_name",
     "description",

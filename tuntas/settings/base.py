@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "tuntas.accounts",
     "tuntas.notifications",
     "tuntas.complaints",
+    "tuntas.cases",
     "tuntas.exchange",
     "rest_framework",
     "tuntas.site",
