@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('complaints', '0003_inbound_messages'),
+        ('complaints', '0002_default_categories'),
         ('institutions', '0003_institution_requires_head_approval'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
