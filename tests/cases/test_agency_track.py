@@ -13,8 +13,9 @@ from tuntas.audit.models import AuditEvent
 from tuntas.cases import services
 from tuntas.cases.access import cases_visible_to, steps_allowed_to
 from tuntas.cases.models import AgencyCase
-from tuntas.cases.services import CaseConflict, report_receive
+from tuntas.cases.services import CaseConflict
 from tuntas.cases.workflow import InvalidTransition, allowed_transitions
+from tuntas.complaints.services import report_submit
 from tuntas.institutions.services import institution_update
 from tuntas.sla.services import holidays_import
 
@@ -27,7 +28,7 @@ TUESDAY = datetime.datetime(
 def case(region):
     holidays_import(year=2026)
     with time_machine.travel(TUESDAY, tick=False):
-        submitted = report_receive(draft=draft_for(region), channel="web")
+        submitted = report_submit(draft=draft_for(region), channel="web")
     return AgencyCase.objects.get(report=submitted.report)
 
 

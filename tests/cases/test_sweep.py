@@ -12,8 +12,8 @@ from tests.cases.test_agency_track import TUESDAY
 from tests.complaints.test_report_submit import draft_for
 from tuntas.audit.models import AuditEvent
 from tuntas.cases.models import AgencyCase
-from tuntas.cases.services import report_receive
 from tuntas.cases.sweep import sla_sweep
+from tuntas.complaints.services import report_submit
 from tuntas.notifications.models import Notification
 from tuntas.sla.services import holidays_import
 
@@ -22,7 +22,7 @@ from tuntas.sla.services import holidays_import
 def case(region):
     holidays_import(year=2026)
     with time_machine.travel(TUESDAY, tick=False):
-        submitted = report_receive(
+        submitted = report_submit(
             draft=draft_for(region, identity_mode="anonim", consent=False), channel="web"
         )
     return AgencyCase.objects.get(report=submitted.report)

@@ -6,7 +6,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tuntas.cases.workflow import CLOSED_STATES, AgencyState
-from tuntas.complaints.models import Report
 from tuntas.institutions.models import Institution, Unit
 
 
@@ -21,7 +20,9 @@ class Complexity(models.TextChoices):
 class AgencyCase(models.Model):
     """A report in the hands of the service provider: who holds it, its state, its deadline."""
 
-    report = models.OneToOneField(Report, on_delete=models.PROTECT, related_name="agency_case")
+    report = models.OneToOneField(
+        "complaints.Report", on_delete=models.PROTECT, related_name="agency_case"
+    )
     # Custody
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="agency_cases"

@@ -19,8 +19,6 @@ from tuntas.cases import clock
 from tuntas.cases.access import is_head_of
 from tuntas.cases.models import AgencyCase, CaseMessage, Complexity, MessageKind
 from tuntas.cases.workflow import CLOSED_STATES, AgencyState, target_of
-from tuntas.complaints.models import Report
-from tuntas.complaints.services import ReportDraft, SubmittedReport, report_submit
 from tuntas.institutions.models import Institution, Unit
 
 S = AgencyState
@@ -89,7 +87,8 @@ def _step(
     return case
 
 
-def agency_case_open(*, report: Report, actor: Any = None) -> AgencyCase:
+def agency_case_open(*, report: Any, actor: Any = None) -> AgencyCase:
+    """Start the agency track of a new report; called by report_submit in its transaction."""
     with transaction.atomic():
         case = AgencyCase(
             report=report,
@@ -111,14 +110,6 @@ def agency_case_open(*, report: Report, actor: Any = None) -> AgencyCase:
             data={"case_id": case.pk, "due_on": case.due_on},
         )
     return case
-
-
-def report_receive(*, draft: ReportDraft, channel: str, actor: Any = None) -> SubmittedReport:
-    """Take a report from any channel and start its handling, in one transaction."""
-    with transaction.atomic():
-        submitted = report_submit(draft=draft, channel=channel, actor=actor)
-        agency_case_open(report=submitted.report, actor=actor)
-    return submitted
 
 
 @transaction.atomic
@@ -367,7 +358,10 @@ def case_transfer(
         assigned_to=None,
         data={"to_institution_id": to_institution.pk, "reason": reason.strip()},
     )
-    Report.objects.filter(pk=case.report_id).update(institution=to_institution, unit=None)
+    report = case.report
+    report.institution = to_institution
+    report.unit = None
+    report.save(update_fields=["institution", "unit", "updated_at"])
     audit_record(
         actor=actor,
         action="case.transfer_received",
@@ -393,3 +387,15 @@ def case_note_add(*, case: AgencyCase, actor: Any, text: str) -> CaseMessage:
         data={"case_id": case.pk},
     )
     return message
+
+
+@transaction.atomic
+def case_withdraw(*, case: AgencyCase, reason: str, actor: Any = None) -> AgencyCase:
+    """The reporter withdrew the report: the agency track closes with it."""
+    return _step(
+        case=case,
+        name="withdraw",
+        actor=actor,
+        expected_version=None,
+        data={"reason": reason.strip()},
+    )
