@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import InstitutionFactory, UnitFactory, UserFactory, staff_member
 from tuntas.accounts.models import User
@@ -43,6 +44,11 @@ class Region:
     asisten_diy: User
     asisten_pusat: User
     admin_rina: User
+
+
+# CI machines are noisy: judge properties, not speed (benchmarks measure speed).
+hypothesis_settings.register_profile("tuntas", deadline=None, derandomize=True)
+hypothesis_settings.load_profile("tuntas")
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 WEEKEND = frozenset({5, 6})  # Saturday, Sunday (ASN five-day week, Perpres 21/2023)
 _RANGE_START = datetime.date(1990, 1, 1)
@@ -104,18 +105,30 @@ class WorkingCalendar:
             cursor = max(cursor, resumed_on - datetime.timedelta(days=1))
         return self.add_working_days(cursor, remaining)
 
+    @cached_property
+    def _numpy_calendar(self) -> Any:
+        import numpy as np
+
+        weekmask = [0 if weekday in self.weekend else 1 for weekday in range(7)]
+        holidays = np.array(sorted(self.holidays), dtype="datetime64[D]")
+        return np.busdaycalendar(weekmask=weekmask, holidays=holidays)
+
+    def add_working_days_array(self, starts: Any, days: Any) -> Any:
+        """Vectorised ``add_working_days`` over numpy arrays (datetime64[D], int64)."""
+        import numpy as np
+
+        if np.any(days < 1):
+            raise ValueError("a deadline needs at least one working day")
+        # roll="backward" + offset n is exactly "the n-th working day strictly after start".
+        return np.busday_offset(starts, days, roll="backward", busdaycal=self._numpy_calendar)
+
     def add_working_days_bulk(
         self, starts: Iterable[datetime.date], days: Iterable[int]
     ) -> list[datetime.date]:
         """Many deadlines at once through numpy's business-day kernel (the sweep's path)."""
         import numpy as np
 
-        start_array = np.array(list(starts), dtype="datetime64[D]")
-        offsets = np.array(list(days), dtype=np.int64)
-        weekmask = [0 if weekday in self.weekend else 1 for weekday in range(7)]
-        holidays = np.array(sorted(self.holidays), dtype="datetime64[D]")
-        # roll="backward" + offset n is exactly "the n-th working day strictly after start".
-        result = np.busday_offset(
-            start_array, offsets, roll="backward", weekmask=weekmask, holidays=holidays
+        result = self.add_working_days_array(
+            np.array(list(starts), dtype="datetime64[D]"), np.array(list(days), dtype=np.int64)
         )
-        return [datetime.date.fromisoformat(str(value)) for value in result]
+        return [value.astype(datetime.date) for value in result]
