@@ -33,6 +33,24 @@ def field_values(instance: models.Model, fields: Iterable[str]) -> dict[str, Any
     return values
 
 
+def assign_editable(
+    instance: models.Model, fields: Mapping[str, Any], *, editable: Iterable[str]
+) -> dict[str, Any]:
+    """Set ``fields`` on ``instance`` (only those in ``editable``); return the values before.
+
+    The caller validates, then passes the result to ``changed_fields`` for its audit event.
+    """
+    unknown = set(fields) - set(editable)
+    if unknown:
+        raise TypeError(
+            f"{type(instance).__name__} fields {sorted(unknown)} cannot be changed here"
+        )
+    before = field_values(instance, fields)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    return before
+
+
 def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     """``{field: [before, after]}`` for the fields whose value differs."""
     return {

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from tuntas.audit.services import audit_record, changed_fields, field_values
+from tuntas.audit.services import assign_editable, audit_record, changed_fields, field_values
 from tuntas.institutions.models import (
     Institution,
     Partnership,
@@ -97,12 +97,7 @@ def institution_create(
 
 @transaction.atomic
 def institution_update(*, institution: Institution, actor: Any, **fields: Any) -> Institution:
-    unknown = set(fields) - set(INSTITUTION_EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"institution_update cannot change {sorted(unknown)}")
-    before = field_values(institution, fields)
-    for name, value in fields.items():
-        setattr(institution, name, value)
+    before = assign_editable(institution, fields, editable=INSTITUTION_EDITABLE_FIELDS)
     institution.full_clean()
     changes = changed_fields(before, field_values(institution, fields))
     if not changes:
@@ -170,12 +165,7 @@ def unit_create(
 
 @transaction.atomic
 def unit_update(*, unit: Unit, actor: Any, **fields: Any) -> Unit:
-    unknown = set(fields) - set(UNIT_EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"unit_update cannot change {sorted(unknown)}")
-    before = field_values(unit, fields)
-    for name, value in fields.items():
-        setattr(unit, name, value)
+    before = assign_editable(unit, fields, editable=UNIT_EDITABLE_FIELDS)
     if "parent" in fields:
         _check_parent_unit(unit, fields["parent"])
     unit.full_clean()

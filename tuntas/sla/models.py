@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class HolidayKind(models.TextChoices):
@@ -70,7 +71,9 @@ class DeadlinePolicy(models.Model):
         related_name="deadline_policies",
     )
     amount = models.PositiveIntegerField(_("amount"))
-    unit = models.CharField(_("unit"), max_length=15, choices=DeadlineUnit.choices)
+    unit = models.CharField(
+        pgettext_lazy("deadline length", "unit"), max_length=15, choices=DeadlineUnit.choices
+    )
     source = models.CharField(_("legal source"), max_length=300)
 
     class Meta:

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tuntas.audit.services import audit_record, changed_fields, field_values
+from tuntas.audit.services import assign_editable, audit_record, changed_fields, field_values
 from tuntas.institutions.models import Institution
 from tuntas.sla.calendar import Paused, WorkingCalendar
 from tuntas.sla.models import DeadlinePolicy, DeadlineUnit, HolidayDate, HolidayKind, HolidaySource
@@ -92,12 +92,7 @@ def holiday_add(
 
 @transaction.atomic
 def holiday_update(*, holiday: HolidayDate, actor: Any, **fields: Any) -> HolidayDate:
-    unknown = set(fields) - set(HOLIDAY_EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"holiday_update cannot change {sorted(unknown)}")
-    before = field_values(holiday, fields)
-    for name, value in fields.items():
-        setattr(holiday, name, value)
+    before = assign_editable(holiday, fields, editable=HOLIDAY_EDITABLE_FIELDS)
     holiday.confirmed = True
     holiday.full_clean()
     changes = changed_fields(before, field_values(holiday, fields))
