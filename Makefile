@@ -72,3 +72,9 @@ lock: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var/cache
+
+## make bench-intake: submissions and tracking look-ups under load on SQLite and PostgreSQL,
+## against bare-Django yardsticks (docs/benchmarks.md). BENCH_ARGS="--duration 10" for a quick run.
+.PHONY: bench-intake
+bench-intake: setup
+	$(BIN)/python bench/intake.py $(BENCH_ARGS)

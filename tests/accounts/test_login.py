@@ -62,7 +62,7 @@ def test_an_unknown_account_gets_the_same_message_as_a_wrong_password(officer):
 def test_an_invalid_email_is_refused_with_a_field_message(officer):
     response = Client().post(LOGIN, {"username": "bukan-email", "password": "x"})
     assert response.status_code == 200
-    assert "alamat email yang valid" in response.content.decode().lower()
+    assert "masukkan alamat email" in response.content.decode().lower()
 
 
 def test_repeated_failures_lock_the_account_with_a_clear_message(officer):

@@ -210,8 +210,9 @@ def test_withdrawing_shows_on_the_public_timeline(region):
     submitted = report_submit(draft=draft_for(region), channel="web")
     report_withdraw(report=submitted.report, reason="Sudah dilayani")
     labels = [label for _event, label in report_public_timeline(report=submitted.report)]
-    assert len(labels) == 2
+    assert len(labels) == 4  # received, handling started, report withdrawn, case closed
     assert submitted.report.status == "withdrawn"
+    assert submitted.report.agency_case.state == "withdrawn"
 
 
 def test_the_same_channel_message_cannot_become_two_reports(region):

@@ -202,3 +202,6 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+from tuntas.complaints.models_inbound import InboundMessage  # noqa: E402, F401  (channel intake)

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from tuntas.audit.services import audit_record
+from tuntas.cases.services import agency_case_open, case_withdraw
+from tuntas.cases.workflow import OPEN_STATES, AgencyState
 from tuntas.complaints import codes
 from tuntas.complaints.attachments import (
     ALLOWED_TYPES,
@@ -37,6 +39,7 @@ from tuntas.complaints.models import (
     Visibility,
 )
 from tuntas.complaints.nik import validate_nik
+from tuntas.core.faults import fault_point
 from tuntas.institutions.models import Institution, Unit
 from tuntas.notifications.models import NotificationChannel
 from tuntas.notifications.services import notification_queue
@@ -234,8 +237,10 @@ def report_submit(*, draft: ReportDraft, channel: str, actor: Any = None) -> Sub
                     ReporterIdentity.objects.create(
                         report=report, sealed=seal(identity), **digests(identity)
                     )
+                fault_point("report.after_insert")
                 for checked in checked_files:
                     _store_attachment(report=report, checked=checked, by_reporter=True)
+                fault_point("report.after_files")
                 audit_record(
                     actor=actor,
                     action="report.submitted",
@@ -251,6 +256,8 @@ def report_submit(*, draft: ReportDraft, channel: str, actor: Any = None) -> Sub
                         ),
                     },
                 )
+                # Handling starts with the report: the unit's deadline clock runs from now.
+                agency_case_open(report=report, actor=actor)
                 if identity is not None:
                     subject, body = _receipt_message(report, access_code)
                     if identity.email:
@@ -270,6 +277,8 @@ def report_submit(*, draft: ReportDraft, channel: str, actor: Any = None) -> Sub
                             report_id=report.pk,
                             institution_id=draft.institution.pk,
                         )
+                fault_point("report.before_commit")
+                transaction.on_commit(lambda: fault_point("report.after_commit"))
                 return SubmittedReport(report=report, access_code=access_code)
         except IntegrityError:
             # A clash of random report numbers (1 in 2^40) or a duplicate channel message.
@@ -299,6 +308,12 @@ def report_withdraw(*, report: Report, reason: str, actor: Any = None) -> Report
         changes={"status": [ReportStatus.RECEIVED, ReportStatus.WITHDRAWN]},
         data={"reason": reason.strip()[:1000]},
     )
+    case = getattr(report, "agency_case", None)
+    if case is not None and case.state in OPEN_STATES | {
+        AgencyState.RESOLVED,
+        AgencyState.OFFERED_TO_OMBUDSMAN,
+    }:
+        case_withdraw(case=case, reason=reason, actor=actor)
     return report
 
 

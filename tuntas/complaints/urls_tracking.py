@@ -1,4 +1,13 @@
 """Following a report by number and access code (/lacak/)."""
 
+from django.urls import path
+
+from tuntas.complaints import views_tracking
+
 app_name = "tracking"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_tracking.lookup, name="lookup"),
+    path("<str:number>/", views_tracking.detail, name="detail"),
+    path("<str:number>/tambah/", views_tracking.add_information, name="add_information"),
+    path("<str:number>/tarik/", views_tracking.withdraw, name="withdraw"),
+]

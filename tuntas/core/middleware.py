@@ -57,12 +57,14 @@ class DefaultLanguageMiddleware:
     Django's LocaleMiddleware would follow the browser's Accept-Language; a public service in
     Indonesia should open in Indonesian, predictably, and offer English as a visible choice.
     Dropping the header before LocaleMiddleware keeps the rest of Django's machinery.
+    The API (/api/) is left alone: programs ask for their language with Accept-Language.
     """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        is_api = request.path_info.startswith("/api/")
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and not is_api:
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)

@@ -6,3 +6,6 @@ class ExchangeConfig(AppConfig):
     name = "tuntas.exchange"
     label = "exchange"
     verbose_name = _("Data exchange")
+
+    def ready(self) -> None:
+        from tuntas.exchange import actions  # noqa: F401  (registers audit actions)

@@ -73,7 +73,9 @@ class Institution(ContactDetails):
     )
     description = models.TextField(_("description"), blank=True)
     # Responses to reporters need the head's approval before they are sent (per institution SOP).
-    requires_head_approval = models.BooleanField(_("responses need the head's approval"), default=False)
+    requires_head_approval = models.BooleanField(
+        _("responses need the head's approval"), default=False
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -11,6 +11,7 @@ class NotificationChannel(models.TextChoices):
 
 class NotificationStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
 
@@ -30,6 +31,8 @@ class Notification(models.Model):
         max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.QUEUED
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Start of the latest attempt: a "sending" row older than the lease belongs to a dead worker.
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     # What the message is about, for staff to see failures next to the case.
     report_id = models.BigIntegerField(null=True, blank=True, db_index=True)

@@ -1,8 +1,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from tuntas.notifications.models import Notification, NotificationStatus
-from tuntas.notifications.services import MAX_ATTEMPTS, notification_send
+from tuntas.notifications.services import MAX_ATTEMPTS, notification_send, notifications_stale
 
 
 @db_task(retries=MAX_ATTEMPTS - 1, retry_delay=30)
@@ -12,7 +11,6 @@ def notification_send_task(notification_id: int) -> None:
 
 @db_periodic_task(crontab(minute="*/5"))
 def notification_retry_stale() -> None:
-    """Re-queue messages whose task was lost (worker killed between commit and enqueue)."""
-    stale = Notification.objects.filter(status=NotificationStatus.QUEUED, attempts__lt=MAX_ATTEMPTS)
-    for notification_id in stale.values_list("pk", flat=True)[:500]:
+    """Re-queue messages whose task was lost (worker killed between commit and enqueue, or mid-send)."""
+    for notification_id in notifications_stale():
         notification_send_task(notification_id)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tuntas.cases",
     "tuntas.exchange",
     "rest_framework",
+    "drf_spectacular",
     "tuntas.site",
     "tuntas.staff",
     "tuntas.demo",
@@ -121,9 +122,9 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
         ),
     }
-else:
-    _database["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
-    _database["CONN_HEALTH_CHECKS"] = True
+# Reuse connections on both engines: opening one per request costs ~12 % of a tracking look-up.
+_database["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+_database["CONN_HEALTH_CHECKS"] = True
 _database["ATOMIC_REQUESTS"] = False
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -257,6 +258,8 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every rendering step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # --- Reporter identity protection ---------------------------------------------------------
@@ -281,6 +284,49 @@ MESSAGE_GATEWAY_URL = env_str("MESSAGE_GATEWAY_URL", "")
 MESSAGE_GATEWAY_TOKEN = env_str("MESSAGE_GATEWAY_TOKEN", "")
 # Shared secret of the inbound SMS/WhatsApp webhook (HMAC-SHA256 of the body).
 MESSAGE_WEBHOOK_SECRET = env_str("MESSAGE_WEBHOOK_SECRET", "")
+
+# --- API ----------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "EXCEPTION_HANDLER": "tuntas.exchange.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tuntas API",
+    "DESCRIPTION": "Reports about public services: intake and exchange between institutions.",
+    "VERSION": "1",
+}
+API_CLIENT_RATE = env_str("API_CLIENT_RATE", "120/min")
+# Kept ≥ 72 h: mobile reporters and channel systems retry late (targets.md #13).
+IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 72, minimum=24)
+
+# --- Inbound channels ---------------------------------------------------------------------
+# Institution (slug) that receives SMS/WhatsApp reports without a leading #slug.
+MESSAGE_INTAKE_INSTITUTION = env_str("MESSAGE_INTAKE_INSTITUTION", "")
+# E-mail intake over IMAP (direct TLS); empty IMAP_HOST turns the periodic intake off.
+IMAP_HOST = env_str("IMAP_HOST", "")
+IMAP_PORT = env_int("IMAP_PORT", 993, minimum=1)
+IMAP_USER = env_str("IMAP_USER", "")
+IMAP_PASSWORD = env_str("IMAP_PASSWORD", "")
+IMAP_FOLDER = env_str("IMAP_FOLDER", "INBOX")
+IMAP_CAFILE = env_str("IMAP_CAFILE", "")
+
+# --- Abuse resistance on the public pages (per client address) ----------------------------
+# Behind a proxy, REMOTE_ADDR must carry the client's address, or every visitor shares a counter.
+REPORT_SUBMISSIONS_PER_WINDOW = env_int("REPORT_SUBMISSIONS_PER_WINDOW", 5, minimum=1)
+REPORT_SUBMISSION_WINDOW_SECONDS = env_int("REPORT_SUBMISSION_WINDOW_SECONDS", 600, minimum=1)
+TRACKING_FAILURES_PER_WINDOW = env_int("TRACKING_FAILURES_PER_WINDOW", 10, minimum=1)
+TRACKING_FAILURE_WINDOW_SECONDS = env_int("TRACKING_FAILURE_WINDOW_SECONDS", 600, minimum=1)
+REPORT_STAGED_FILES_PER_WINDOW = 40
+REPORT_STAGED_FILES_WINDOW_SECONDS = 3600
+CITIZEN_SIGNUPS_PER_WINDOW = 5
+CITIZEN_SIGNUP_WINDOW_SECONDS = 3600
+REPORT_CHALLENGE_MAX_NUMBER = 100_000
+STAGING_DIR = VAR_DIR / "staging"
+# Virus scanning of attachments: tcp://127.0.0.1:3310 or unix:///run/clamav/clamd.ctl (empty: off).
+CLAMAV_URL = env_str("CLAMAV_URL", "")
+# Shown to reporters who cannot use the web form (Ombudsman RI call centre).
+TUNTAS_CONTACT_PHONE = env_str("TUNTAS_CONTACT_PHONE", "137")
+TUNTAS_PRIVACY_CONTACT_EMAIL = env_str("TUNTAS_PRIVACY_CONTACT_EMAIL", "")
 
 # --- Tuntas -------------------------------------------------------------------------------
 TUNTAS_SITE_NAME = "Tuntas"

@@ -7,4 +7,5 @@ app_name = "site"
 urlpatterns = [
     path("", views.home, name="home"),
     path("aksesibilitas/", views.accessibility, name="accessibility"),
+    path("privasi/", views.privacy, name="privacy"),
 ]

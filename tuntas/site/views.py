@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -12,3 +13,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "site/accessibility.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    context = {
+        "retention_years": settings.IDENTITY_RETENTION_YEARS,
+        "notice_version": settings.PRIVACY_NOTICE_VERSION,
+        "privacy_email": getattr(settings, "TUNTAS_PRIVACY_CONTACT_EMAIL", ""),
+        "contact_phone": getattr(settings, "TUNTAS_CONTACT_PHONE", "137"),
+    }
+    return render(request, "site/privacy.html", context)

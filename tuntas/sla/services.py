@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,10 +117,16 @@ def _region_prefixes(region_code: str) -> list[str]:
     return [""] + [".".join(parts[: index + 1]) for index in range(len(parts))]
 
 
+@functools.lru_cache(maxsize=64)
+def _calendar(holidays: frozenset[datetime.date]) -> WorkingCalendar:
+    # Building a calendar indexes 40 000 days; the same holiday set always gives the same one.
+    return WorkingCalendar(holidays=holidays)
+
+
 def calendar_for(*, region_code: str = "") -> WorkingCalendar:
     """National holidays plus those of the region and its parents ("33", "33.71")."""
     days = HolidayDate.objects.filter(is_active=True, region_code__in=_region_prefixes(region_code))
-    return WorkingCalendar(holidays=frozenset(days.values_list("date", flat=True)))
+    return _calendar(frozenset(days.values_list("date", flat=True)))
 
 
 def deadline_policy_for(*, stage: str, institution: Institution | None) -> DeadlinePolicy:

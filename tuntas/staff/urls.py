@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from tuntas.staff import views
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("unit/<int:unit_id>/", views.unit_detail, name="unit"),
     path("unit/<int:unit_id>/ubah/", views.unit_edit, name="unit_edit"),
     path("audit/", views.audit_log, name="audit"),
+    path("laporan/", include("tuntas.staff.urls_reports")),
 ]

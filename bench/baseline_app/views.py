@@ -1,0 +1,14 @@
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+
+from baseline_app.models import BaselineRow
+
+
+def hello(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("Hello, world", content_type="text/plain")
+
+
+def insert(request: HttpRequest) -> HttpResponse:
+    with transaction.atomic():
+        row = BaselineRow.objects.create(text=request.POST.get("text", "")[:200])
+    return HttpResponse(str(row.pk), status=201, content_type="text/plain")

@@ -1,0 +1,188 @@
+"""``Idempotency-Key``: a retried request gets the first answer instead of a second report.
+
+Stripe's semantics (targets.md §3.4) and the IETF draft's status codes:
+
+1. The key is taken by inserting an in-flight record in its own short transaction, so that a
+   concurrent duplicate sees it at once and is told 409.
+2. The work and the record's completion commit in one transaction: either the report exists and
+   its answer is stored, or neither.
+3. A retry with the same fingerprint gets the stored status and bytes; with a different one, 422.
+4. A client error (4xx) is stored and replayed like a success; on a server error the record is
+   deleted so that the client may try again. A record left in flight by a crashed worker is
+   taken over by a retry after ``IDEMPOTENCY_IN_FLIGHT_SECONDS``: its work cannot have
+   committed, because the completion commits with it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tuntas.core.sealing import seal_text, unseal_text
+from tuntas.exchange.models import ApiClient, IdempotencyRecord, IdempotencyState
+
+MAX_KEY_LENGTH = 255
+
+
+def canonical_json(value: Any) -> bytes:
+    """One byte sequence per value: sorted keys, no spaces, ASCII (non-ASCII as \\u escapes,
+    so that even a lone surrogate sent by a client can be hashed and echoed)."""
+    return json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True, separators=(",", ":")).encode()
+
+
+def request_fingerprint(*, method: str, path: str, body: Any) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"{method.upper()}\n{path}\n".encode())
+    digest.update(canonical_json(body))
+    return digest.hexdigest()
+
+
+def key_is_valid(key: str) -> bool:
+    # Visible ASCII only: the key is echoed in logs and compared byte for byte.
+    return 0 < len(key) <= MAX_KEY_LENGTH and all(0x21 <= ord(char) <= 0x7E for char in key)
+
+
+def _retention() -> datetime.timedelta:
+    return datetime.timedelta(hours=int(getattr(settings, "IDEMPOTENCY_KEY_HOURS", 72)))
+
+
+def _takeover_after() -> datetime.timedelta:
+    return datetime.timedelta(seconds=int(getattr(settings, "IDEMPOTENCY_IN_FLIGHT_SECONDS", 120)))
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    status: int
+    content: bytes  # the exact body bytes, so that a replay is byte-identical
+
+
+class IdempotencyConflict(Exception):
+    """The key cannot be used for this request now."""
+
+
+class IdempotencyKeyInFlight(IdempotencyConflict):
+    """A request with this key is still being processed (409)."""
+
+
+class IdempotencyKeyReused(IdempotencyConflict):
+    """The key was used for a different request (422)."""
+
+
+class _RecordLost(Exception):
+    """Another attempt took the key over while this one worked; this one must roll back."""
+
+
+def idempotency_record_begin(
+    *, client: ApiClient, key: str, fingerprint: str
+) -> IdempotencyRecord | StoredResponse:
+    """Take the key (a committed in-flight record), or return the stored answer to replay."""
+    for _attempt in range(3):
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                return IdempotencyRecord.objects.create(
+                    client=client,
+                    key=key,
+                    request_fingerprint=fingerprint,
+                    created_at=now,
+                    locked_at=now,
+                    expires_at=now + _retention(),
+                )
+        except IntegrityError:
+            existing = IdempotencyRecord.objects.filter(client=client, key=key).first()
+        if existing is None:
+            continue  # abandoned or purged meanwhile: take it again
+        if existing.expires_at <= now:
+            IdempotencyRecord.objects.filter(pk=existing.pk, expires_at__lte=now).delete()
+            continue
+        if existing.request_fingerprint != fingerprint:
+            raise IdempotencyKeyReused(key)
+        if existing.state == IdempotencyState.COMPLETED:
+            return StoredResponse(
+                status=int(existing.response_status or 0),
+                content=unseal_text(existing.response_body).encode(),
+            )
+        if existing.locked_at > now - _takeover_after():
+            raise IdempotencyKeyInFlight(key)
+        taken = IdempotencyRecord.objects.filter(
+            pk=existing.pk, state=IdempotencyState.IN_FLIGHT, locked_at=existing.locked_at
+        ).update(locked_at=now)
+        if taken:
+            existing.locked_at = now
+            return existing
+    raise IdempotencyKeyInFlight(key)
+
+
+def idempotency_record_complete(*, record: IdempotencyRecord, response: StoredResponse) -> None:
+    """Store the answer, in the caller's transaction when the answer is the work's outcome."""
+    stored = IdempotencyRecord.objects.filter(
+        pk=record.pk, state=IdempotencyState.IN_FLIGHT, locked_at=record.locked_at
+    ).update(
+        state=IdempotencyState.COMPLETED,
+        response_status=response.status,
+        response_body=seal_text(response.content.decode()),
+    )
+    if not stored:
+        raise _RecordLost(record.key)
+
+
+def idempotency_record_abandon(*, record: IdempotencyRecord) -> None:
+    """Free the key after a server error, unless another attempt has taken it since."""
+    IdempotencyRecord.objects.filter(
+        pk=record.pk, state=IdempotencyState.IN_FLIGHT, locked_at=record.locked_at
+    ).delete()
+
+
+def idempotency_records_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete expired records (run hourly by tuntas.exchange.tasks); returns how many."""
+    deleted, _ = IdempotencyRecord.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted
+
+
+@dataclass(frozen=True)
+class IdempotentOutcome:
+    response: StoredResponse
+    replayed: bool
+
+
+def idempotent_call(
+    *,
+    client: ApiClient,
+    key: str,
+    fingerprint: str,
+    work: Callable[[], StoredResponse],
+    client_error: Callable[[Exception], StoredResponse | None],
+) -> IdempotentOutcome:
+    """Run ``work`` at most once per (client, key); ``client_error`` turns a refusal into an
+    answer worth storing (4xx) or returns None for a server error, which is re-raised."""
+    begun = idempotency_record_begin(client=client, key=key, fingerprint=fingerprint)
+    if isinstance(begun, StoredResponse):
+        return IdempotentOutcome(response=begun, replayed=True)
+    record = begun
+    try:
+        with transaction.atomic():
+            response = work()
+            idempotency_record_complete(record=record, response=response)
+        return IdempotentOutcome(response=response, replayed=False)
+    except _RecordLost:
+        raise IdempotencyKeyInFlight(key) from None
+    except Exception as error:
+        refusal = client_error(error)
+        if refusal is None or refusal.status >= 500:
+            idempotency_record_abandon(record=record)
+            raise
+        try:
+            with transaction.atomic():
+                idempotency_record_complete(record=record, response=refusal)
+        except _RecordLost:
+            raise IdempotencyKeyInFlight(key) from None
+        return IdempotentOutcome(response=refusal, replayed=False)
