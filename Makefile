@@ -78,3 +78,8 @@ clean:
 .PHONY: bench-intake
 bench-intake: setup
 	$(BIN)/python bench/intake.py $(BENCH_ARGS)
+
+## make bench-handling: deadline computation for 1 M cases, engine against bare numpy (same run).
+.PHONY: bench-handling
+bench-handling: setup
+	$(BIN)/python bench/deadlines.py --cases 1000000
