@@ -32,6 +32,19 @@ def case(region):
     return AgencyCase.objects.get(report=submitted.report)
 
 
+def verify_and_assign_to_dinkes(case, region):
+    """The common start: the administrator verifies and assigns the case to Dinas Kesehatan."""
+    services.case_verify(case=case, actor=region.admin_magelang, expected_version=case.version)
+    services.case_disposition(
+        case=case,
+        actor=region.admin_magelang,
+        expected_version=case.version,
+        unit=region.magelang_dinkes,
+        note="",
+        complexity="simple",
+    )
+
+
 def at(day: int):
     return time_machine.travel(TUESDAY.replace(day=day), tick=False)
 
@@ -169,15 +182,7 @@ def test_a_transfer_hands_over_custody_and_both_trails_keep_it(case, region):
 
 
 def test_a_dispute_goes_to_the_head_and_then_to_the_ombudsman(case, region):
-    services.case_verify(case=case, actor=region.admin_magelang, expected_version=case.version)
-    services.case_disposition(
-        case=case,
-        actor=region.admin_magelang,
-        expected_version=case.version,
-        unit=region.magelang_dinkes,
-        note="",
-        complexity="simple",
-    )
+    verify_and_assign_to_dinkes(case, region)
     services.case_draft_response(
         case=case, actor=region.petugas_dinkes, expected_version=case.version, text="Sudah"
     )
@@ -195,15 +200,7 @@ def test_where_the_head_must_approve_an_officer_cannot_resolve_alone(case, regio
         institution=region.magelang, actor=region.admin_rina, requires_head_approval=True
     )
     case.refresh_from_db()
-    services.case_verify(case=case, actor=region.admin_magelang, expected_version=case.version)
-    services.case_disposition(
-        case=case,
-        actor=region.admin_magelang,
-        expected_version=case.version,
-        unit=region.magelang_dinkes,
-        note="",
-        complexity="simple",
-    )
+    verify_and_assign_to_dinkes(case, region)
     services.case_draft_response(
         case=case, actor=region.petugas_dinkes, expected_version=case.version, text="Jawaban"
     )
@@ -233,15 +230,7 @@ def test_where_the_head_must_approve_an_officer_cannot_resolve_alone(case, regio
 
 
 def test_officers_may_take_officer_steps_only_on_their_units_cases(case, region):
-    services.case_verify(case=case, actor=region.admin_magelang, expected_version=case.version)
-    services.case_disposition(
-        case=case,
-        actor=region.admin_magelang,
-        expected_version=case.version,
-        unit=region.magelang_dinkes,
-        note="",
-        complexity="simple",
-    )
+    verify_and_assign_to_dinkes(case, region)
     assert "resolve" in steps_allowed_to(region.petugas_dinkes, case)
     assert steps_allowed_to(region.petugas_siti, case) == frozenset()
     assert "approve" in steps_allowed_to(region.pimpinan_magelang, case)
