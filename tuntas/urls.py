@@ -18,6 +18,12 @@ urlpatterns = [
     path("kanal/", include("tuntas.complaints.urls_webhooks")),
     path("api/v1/", include("tuntas.exchange.urls_api")),
     path("staf/", include("tuntas.staff.urls")),
+    path("staf/ombudsman/", include("tuntas.ombudsman.urls")),
+    path("staf/webhook/", include("tuntas.webhooks.urls")),
+    path("staf/data/", include("tuntas.transfer.urls")),
+    path("open311/v2/", include("tuntas.open311.urls")),
+    path("data/", include("tuntas.opendata.urls")),
+    path("rujukan/", include("tuntas.referrals.urls")),
     path("bahasa/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
