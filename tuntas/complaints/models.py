@@ -16,6 +16,8 @@ class Channel(models.TextChoices):
     WHATSAPP = "whatsapp", _("WhatsApp")
     WALK_IN = "walk_in", _("Walk-in (officer entry)")
     PHONE = "phone", _("Telephone (officer entry)")
+    REFERRAL = "referral", _("Referral from another institution's system")
+    IMPORT = "import", _("Imported from an earlier record")
 
 
 class IdentityMode(models.TextChoices):
