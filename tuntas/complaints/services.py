@@ -183,7 +183,9 @@ def _receipt_message(report: Report, access_code: str) -> tuple[str, str]:
     return subject, body
 
 
-def report_submit(*, draft: ReportDraft, channel: str, actor: Any = None) -> SubmittedReport:
+def report_submit(
+    *, draft: ReportDraft, channel: str, actor: Any = None, open_agency_case: bool = True
+) -> SubmittedReport:
     """Create a report with its identity, files, audit event and receipt notifications.
 
     Everything commits together or not at all; files are written (and fsynced) before the
@@ -256,8 +258,11 @@ def report_submit(*, draft: ReportDraft, channel: str, actor: Any = None) -> Sub
                         ),
                     },
                 )
-                # Handling starts with the report: the unit's deadline clock runs from now.
-                agency_case_open(report=report, actor=actor)
+                # Handling starts with the report: the unit's deadline clock runs from now. A report
+                # made straight to the Ombudsman opens the Ombudsman's track instead (its service
+                # wraps this one in the same transaction).
+                if open_agency_case:
+                    agency_case_open(report=report, actor=actor)
                 if identity is not None:
                     subject, body = _receipt_message(report, access_code)
                     if identity.email:
