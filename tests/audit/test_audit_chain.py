@@ -190,3 +190,74 @@ def test_a_failed_operation_leaves_no_event(db):
         UnitFactory(institution=magelang, name="Dinas Kesehatan")
     assert AuditEvent.objects.count() == before
     assert audit_chain_verify().ok
+
+
+def _batched_events(institution, count: int) -> list[AuditEvent]:
+    with transaction.atomic(), audit_services.audit_batch():
+        recorded = [
+            audit_record(actor=None, action="institution.updated", obj=institution, data={"n": n})
+            for n in range(count)
+        ]
+        # Nothing is written until the batch ends.
+        assert all(event.pk is None for event in recorded)
+    return recorded
+
+
+def test_a_batch_appends_its_events_in_order_after_the_chain_head(chain):
+    institution = InstitutionFactory(name="Pemerintah Kabupaten Blora")
+    recorded = _batched_events(institution, 700)
+    assert [event.sequence for event in recorded] == list(range(7, 707))
+    stored = list(AuditEvent.objects.filter(sequence__gte=7).order_by("sequence"))
+    assert [event.data["n"] for event in stored] == list(range(700))
+    assert AuditChainHead.objects.get().last_sequence == 706
+    assert audit_chain_verify().ok
+
+
+def test_a_failing_batch_writes_none_of_its_events(chain):
+    institution = InstitutionFactory(name="Pemerintah Kabupaten Pati")
+    before = AuditEvent.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic(), audit_services.audit_batch():
+        audit_record(actor=None, action="institution.updated", obj=institution)
+        raise RuntimeError("the job failed")
+    assert AuditEvent.objects.count() == before
+    # The next write is not swallowed by a batch left behind.
+    with transaction.atomic():
+        event = audit_record(actor=None, action="institution.updated", obj=institution)
+    assert event.pk is not None and audit_chain_verify().ok
+
+
+def test_a_nested_batch_joins_the_outer_one(chain):
+    institution = InstitutionFactory(name="Pemerintah Kabupaten Sragen")
+    with transaction.atomic(), audit_services.audit_batch():
+        with audit_services.audit_batch():
+            inner = audit_record(actor=None, action="institution.updated", obj=institution)
+        assert inner.pk is None
+    assert inner.pk is not None and audit_chain_verify().ok
+
+
+def test_a_batch_outside_a_transaction_is_refused(db, monkeypatch):
+    # pytest-django wraps each test in a transaction; pretend it does not.
+    with monkeypatch.context() as patched, pytest.raises(AuditOutsideTransaction):
+        patched.setattr(
+            audit_services.transaction,
+            "get_connection",
+            lambda: SimpleNamespace(in_atomic_block=False),
+        )
+        with audit_services.audit_batch():
+            pass
+
+
+def test_a_nested_batch_in_a_rolled_back_savepoint_leaves_nothing_behind(chain):
+    institution = InstitutionFactory(name="Pemerintah Kabupaten Kebumen")
+    with transaction.atomic(), audit_services.audit_batch():
+        audit_record(actor=None, action="institution.updated", obj=institution, data={"n": 1})
+        try:
+            with transaction.atomic(), audit_services.audit_batch():
+                audit_record(actor=None, action="institution.updated", obj=institution)
+                raise ValueError("the savepoint rolls back")
+        except ValueError:
+            pass
+        audit_record(actor=None, action="institution.updated", obj=institution, data={"n": 2})
+    kept = AuditEvent.objects.filter(action="institution.updated", object_id=str(institution.pk))
+    assert [event.data.get("n") for event in kept.order_by("sequence")] == [1, 2]
+    assert audit_chain_verify().ok

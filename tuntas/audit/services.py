@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -60,6 +62,77 @@ def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[
     }
 
 
+_pending = threading.local()
+
+
+@contextmanager
+def audit_batch() -> Iterator[None]:
+    """Collect the events recorded inside and append them to the chain in one write at the end.
+
+    For bulk jobs (the SLA sweep) whose thousands of events would otherwise cost three queries
+    each. Still inside the caller's transaction: the events commit or roll back with the
+    changes. An exception inside drops the batch; do not catch one and carry on inside a batch
+    (a rolled-back savepoint would leave its events behind), unless the savepoint opens its own
+    nested batch: nested batches join the outer one and drop their events when they fail.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise AuditOutsideTransaction("audit_batch() used outside transaction.atomic()")
+    outer: list[AuditEvent] | None = getattr(_pending, "events", None)
+    if outer is not None:
+        # Joined to the outer batch; placed just inside a savepoint, it forgets its own events
+        # when that savepoint rolls back.
+        mark = len(outer)
+        try:
+            yield
+        except BaseException:
+            del outer[mark:]
+            raise
+        return
+    _pending.events = []
+    try:
+        yield
+        events: list[AuditEvent] = _pending.events
+    finally:
+        _pending.events = None
+    if events:
+        _append(events)
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Number, hash and insert events after the locked chain head, then move the head."""
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+        id=1, defaults={"last_sequence": 0, "last_hash": GENESIS_HASH}
+    )
+    sequence, previous = head.last_sequence, head.last_hash
+    for event in events:
+        sequence += 1
+        event.sequence = sequence
+        event.previous_hash = previous
+        event.hash = previous = chain_hash(
+            previous,
+            canonical_payload(
+                sequence=sequence,
+                occurred_at=event.occurred_at,
+                actor_id=event.actor_id,
+                actor_label=event.actor_label,
+                action=event.action,
+                object_type=event.object_type,
+                object_id=event.object_id,
+                object_repr=event.object_repr,
+                institution_id=event.institution_id,
+                changes=event.changes,
+                data=event.data,
+                request_id=event.request_id,
+            ),
+        )
+    if len(events) == 1:
+        events[0].save(force_insert=True)
+    else:
+        AuditEvent.objects.bulk_create(events, batch_size=500)
+    head.last_sequence, head.last_hash = sequence, previous
+    head.save(update_fields=["last_sequence", "last_hash"])
+
+
 def audit_record(
     *,
     actor: Any,
@@ -73,33 +146,29 @@ def audit_record(
 
     ``actor`` is a user or ``None`` for the system. The chain head is locked for the rest of the
     transaction, so concurrent writers append one after the other and the chain never forks.
+    Inside :func:`audit_batch` the event is numbered and written when the batch ends.
     """
     registry.get(action)
     if not transaction.get_connection().in_atomic_block:
         raise AuditOutsideTransaction(
             f"audit_record({action!r}) called outside transaction.atomic()"
         )
-
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-        id=1, defaults={"last_sequence": 0, "last_hash": GENESIS_HASH}
+    event = AuditEvent(
+        occurred_at=timezone.now(),
+        actor_id=actor.pk if actor is not None else None,
+        actor_label=(actor.get_username() if actor is not None else "system")[:200],
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:300] if obj is not None else "",
+        institution_id=institution_id,
+        changes=_plain(dict(changes or {})),
+        data=_plain(dict(data or {})),
+        request_id=current_request_id() or "",
     )
-    fields = {
-        "sequence": head.last_sequence + 1,
-        "occurred_at": timezone.now(),
-        "actor_id": actor.pk if actor is not None else None,
-        "actor_label": (actor.get_username() if actor is not None else "system")[:200],
-        "action": action,
-        "object_type": obj._meta.label_lower if obj is not None else "",
-        "object_id": str(obj.pk) if obj is not None else "",
-        "object_repr": str(obj)[:300] if obj is not None else "",
-        "institution_id": institution_id,
-        "changes": _plain(dict(changes or {})),
-        "data": _plain(dict(data or {})),
-        "request_id": current_request_id() or "",
-    }
-    digest = chain_hash(head.last_hash, canonical_payload(**fields))
-    event = AuditEvent.objects.create(previous_hash=head.last_hash, hash=digest, **fields)
-    head.last_sequence = event.sequence
-    head.last_hash = digest
-    head.save(update_fields=["last_sequence", "last_hash"])
+    batch = getattr(_pending, "events", None)
+    if batch is not None:
+        batch.append(event)
+    else:
+        _append([event])
     return event
