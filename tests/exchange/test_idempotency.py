@@ -7,7 +7,9 @@ import json
 
 import pytest
 import time_machine
+from django.db import connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from tuntas.audit.models import AuditEvent
 from tuntas.complaints.models import Report
@@ -227,17 +229,31 @@ def test_the_purge_runs_as_a_periodic_task(region, channel, post):
 
 
 def test_a_slow_worker_whose_key_was_taken_over_rolls_its_work_back(region, channel):
-    """The crashed-worker takeover must not let a worker that was merely slow commit too."""
+    """The crashed-worker takeover must not let a worker that was merely slow commit too.
+
+    Only a record committed in flight can be taken over (one left by the earlier two-step
+    version): this attempt takes over such a stale record, and while it works a retry takes
+    the key over again.
+    """
+    stale = NOW - datetime.timedelta(minutes=10)
+    IdempotencyRecord.objects.create(
+        client=channel.client,
+        key=KEY,
+        request_fingerprint="f" * 64,
+        created_at=stale,
+        locked_at=stale,
+        expires_at=NOW + datetime.timedelta(hours=72),
+    )
 
     def slow_work() -> StoredResponse:
         api_client_create(
             actor=None, institution=region.magelang, name="Made by work", scopes=["read"]
         )
         # Meanwhile a retry decided this attempt had crashed and took the key.
-        IdempotencyRecord.objects.update(locked_at=NOW)
+        IdempotencyRecord.objects.update(locked_at=NOW + datetime.timedelta(minutes=1))
         return StoredResponse(status=201, content=b"{}")
 
-    with pytest.raises(IdempotencyKeyInFlight):
+    with time_machine.travel(NOW, tick=False), pytest.raises(IdempotencyKeyInFlight):
         idempotent_call(
             client=channel.client,
             key=KEY,
@@ -247,3 +263,98 @@ def test_a_slow_worker_whose_key_was_taken_over_rolls_its_work_back(region, chan
         )
     assert not ApiClient.objects.filter(name="Made by work").exists()
     assert IdempotencyRecord.objects.get().state == IdempotencyState.IN_FLIGHT  # the retry's
+
+
+def test_a_new_key_its_report_and_its_answer_are_written_in_one_transaction(
+    region, channel, monkeypatch
+):
+    """No record of a new key is committed on its own before the work (one write per request)."""
+    seen: list[bool] = []
+
+    def work() -> StoredResponse:
+        # Inside the work, the record exists only in the same, still open transaction.
+        seen.append(transaction.get_connection().in_atomic_block)
+        seen.append(IdempotencyRecord.objects.filter(key=KEY).exists())
+        return StoredResponse(status=201, content=b"{}")
+
+    begun: list[str] = []
+    monkeypatch.setattr(
+        idempotency,
+        "idempotency_record_begin",
+        lambda **kwargs: begun.append("separate transaction") or None,
+    )
+    outcome = idempotent_call(
+        client=channel.client,
+        key=KEY,
+        fingerprint="f" * 64,
+        work=work,
+        client_error=lambda error: None,
+    )
+    assert outcome.replayed is False and seen == [True, True]
+    assert begun == []  # the two-step path was not taken
+    assert IdempotencyRecord.objects.get().state == IdempotencyState.COMPLETED
+
+
+def test_a_refusal_found_before_the_work_is_stored_and_the_work_never_runs(region, channel):
+    ran: list[str] = []
+
+    def prepare() -> None:
+        raise ValueError("bad field")
+
+    def refusal(error: Exception) -> StoredResponse | None:
+        return StoredResponse(status=422, content=b'{"error":1}')
+
+    for _attempt in range(2):
+        outcome = idempotent_call(
+            client=channel.client,
+            key=KEY,
+            fingerprint="f" * 64,
+            work=lambda: ran.append("work") or StoredResponse(status=201, content=b"{}"),
+            client_error=refusal,
+            prepare=prepare,
+        )
+        assert outcome.response.status == 422
+    assert outcome.replayed is True and ran == []
+    assert IdempotencyRecord.objects.get().response_status == 422
+
+
+def test_an_api_submission_stays_within_its_query_budget(region, channel, post):
+    post(report_body(region, external_id="warm-up"), **with_key("warm-up"))
+    with CaptureQueriesContext(connection) as queries:
+        response = post(report_body(region), **with_key())
+    assert response.status_code == 201
+    # Authentication, validation reads, the report, identity, case, three audit events
+    # (each reads and moves the chain head), the receipt, the idempotency record, and the
+    # SAVEPOINT/RELEASE pairs of the nested services (PostgreSQL adds the advisory lock);
+    # 34 on SQLite before one transaction per request.
+    budget = 34 if connection.vendor == "postgresql" else 33
+    assert len(queries) <= budget, [query["sql"][:80] for query in queries]
+
+
+def test_on_postgresql_a_duplicate_in_flight_is_told_409_without_waiting(region, channel, post):
+    """Another transaction working under the key holds its advisory lock: answer 409 at once."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's writers take turns: a duplicate waits and then replays")
+    import psycopg
+
+    settings = connection.settings_dict
+    other = psycopg.connect(
+        host=settings["HOST"] or "127.0.0.1",
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        password=settings["PASSWORD"] or None,
+        dbname=settings["NAME"],
+        autocommit=True,
+    )
+    try:
+        namespace = idempotency._ADVISORY_NAMESPACE
+        key = idempotency._advisory_key(channel.client, KEY)
+        other.execute("SELECT pg_advisory_lock(%s, %s)", [namespace, key])
+        response = post(report_body(region), **with_key(**EN))
+        assert response.status_code == 409
+        assert response.json()["error"]["code"] == "idempotency_in_flight"
+        assert not Report.objects.exists() and not IdempotencyRecord.objects.exists()
+        other.execute("SELECT pg_advisory_unlock(%s, %s)", [namespace, key])
+        assert post(report_body(region), **with_key()).status_code == 201
+    finally:
+        other.close()

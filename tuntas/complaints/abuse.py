@@ -64,6 +64,25 @@ def staging_limit() -> Limit:
     )
 
 
+def webhook_failure_limit() -> Limit:
+    """Badly signed or malformed webhook calls from one address before it is refused (429)."""
+    return Limit(
+        "webhook-failures",
+        int(getattr(settings, "MESSAGE_WEBHOOK_FAILURES_PER_WINDOW", 20)),
+        int(getattr(settings, "MESSAGE_WEBHOOK_FAILURE_WINDOW_SECONDS", 600)),
+    )
+
+
+def message_sender_limit() -> Limit:
+    """Messages one telephone number may send (new reports and replies) per window; beyond it
+    the gateway is told 429 with Retry-After and delivers the message again later."""
+    return Limit(
+        "message-sender",
+        int(getattr(settings, "MESSAGES_PER_SENDER_PER_WINDOW", 30)),
+        int(getattr(settings, "MESSAGES_PER_SENDER_WINDOW_SECONDS", 3600)),
+    )
+
+
 def signup_limit() -> Limit:
     return Limit(
         "citizen-signups",

@@ -13,7 +13,6 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
@@ -23,9 +22,13 @@ from tuntas.complaints.identity import Identity
 from tuntas.complaints.models import Category, IdentityMode, Visibility
 from tuntas.complaints.nik import validate_nik
 from tuntas.complaints.selectors import categories_active
+from tuntas.complaints.selectors_directory import (
+    institutions_for_reports,
+    institutions_for_reports_by_pk,
+    unit_choices_of,
+)
 from tuntas.complaints.services import ReportDraft, report_is_past_ombudsman_time_limit
-from tuntas.institutions.models import Institution, InstitutionKind, Unit
-from tuntas.institutions.selectors import institution_units_tree, institutions_public
+from tuntas.institutions.models import Institution, Unit
 
 # What the file picker offers; the server still judges every file by its content.
 ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,.doc,.docx,.xls,.xlsx,.odt,.ods,.txt"
@@ -78,18 +81,6 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
 def _date_widget() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def institutions_for_reports(query: str = "") -> list[Institution]:
-    """Institutions whose services can be reported: active, not the Ombudsman offices themselves."""
-    institutions = institutions_public().exclude(kind__in=InstitutionKind.ombudsman_kinds())
-    if query:
-        institutions = institutions.filter(
-            Q(name__icontains=query)
-            | Q(short_name__icontains=query)
-            | Q(units__name__icontains=query, units__is_active=True)
-        ).distinct()
-    return list(institutions.order_by("kind", "name"))
 
 
 class ReportForm(forms.Form):
@@ -326,7 +317,9 @@ class ReportForm(forms.Form):
         raw = self._raw("institution")
         if not raw.isdigit():
             return None
-        return institutions_for_reports_by_pk(int(raw))
+        if getattr(self, "_selected", (None, None))[0] != raw:  # read once per form
+            self._selected = (raw, institutions_for_reports_by_pk(int(raw)))
+        return self._selected[1]
 
     def _institution_choices(self) -> list[Any]:
         groups: dict[str, list[tuple[str, str]]] = {}
@@ -339,13 +332,15 @@ class ReportForm(forms.Form):
         if institution is None:
             return [("", _("Choose the institution first"))]
         choices = [("", _("I do not know / the institution as a whole"))]
-        for unit, depth in institution_units_tree(institution=institution):
-            choices.append((str(unit.pk), "— " * depth + unit.name))
+        for pk, name, depth in unit_choices_of(institution):
+            choices.append((str(pk), "— " * depth + name))
         return choices
 
     def clean_institution(self) -> Institution:
         value = self.cleaned_data["institution"]
-        institution = institutions_for_reports_by_pk(int(value)) if value.isdigit() else None
+        institution = self.selected_institution() if value == self._raw("institution") else None
+        if institution is None and value.isdigit():
+            institution = institutions_for_reports_by_pk(int(value))
         if institution is None:
             raise ValidationError(_("Choose the institution from the list."))
         return institution
@@ -468,15 +463,6 @@ def _radio_options(
         }
         for index, (value, label) in enumerate(choices)
     ]
-
-
-def institutions_for_reports_by_pk(pk: int) -> Institution | None:
-    return (
-        institutions_public()
-        .exclude(kind__in=InstitutionKind.ombudsman_kinds())
-        .filter(pk=pk)
-        .first()
-    )
 
 
 # --- Citizen account ------------------------------------------------------------------------

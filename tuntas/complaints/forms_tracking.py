@@ -1,4 +1,5 @@
-"""The reporter's forms on a report's own page: look-up, adding information, withdrawal."""
+"""The reporter's forms on a report's own page: look-up, adding information, withdrawal,
+confirming or disputing the resolution, rating the handling."""
 
 from __future__ import annotations
 
@@ -64,4 +65,48 @@ class WithdrawForm(forms.Form):
     confirm = forms.BooleanField(
         label=gettext_lazy("Yes, withdraw my report. I understand that this cannot be undone."),
         error_messages={"required": gettext_lazy("Tick the box to confirm the withdrawal.")},
+    )
+
+
+class DisputeForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("What is still wrong?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy(
+            "For example: “the road was patched, but the hole opened again after a week”."
+        ),
+        error_messages={"required": gettext_lazy("Tell the unit what is still wrong.")},
+    )
+
+
+class ConfirmForm(forms.Form):
+    """Only the button: the reporter accepts the resolution."""
+
+
+RATING_CHOICES = [
+    ("1", gettext_lazy("1 — very dissatisfied")),
+    ("2", gettext_lazy("2 — dissatisfied")),
+    ("3", gettext_lazy("3 — neither satisfied nor dissatisfied")),
+    ("4", gettext_lazy("4 — satisfied")),
+    ("5", gettext_lazy("5 — very satisfied")),
+]
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=gettext_lazy("How satisfied are you with how your report was handled?"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": gettext_lazy("Choose a score from 1 to 5."),
+            "invalid_choice": gettext_lazy("Choose a score from 1 to 5."),
+        },
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Anything you want to tell us? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -206,4 +206,31 @@ class Attachment(models.Model):
         return self.original_name
 
 
+class ReportRating(models.Model):
+    """How satisfied the reporter is with the handling, once the report is closed.
+
+    One 1–5 answer to one SKM-style question about complaint handling (the Survei Kepuasan
+    Masyarakat of PermenPANRB 14/2017, element 8 "Penanganan Pengaduan, Saran dan Masukan";
+    domain.md §5 — the SKM itself scores each element 1–4, this overall score is 1–5 as the
+    intake issue asks) and an optional comment. One per report, enforced by the database.
+    """
+
+    report = models.OneToOneField(Report, on_delete=models.PROTECT, related_name="rating")
+    score = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("rated at"))
+
+    class Meta:
+        verbose_name = _("satisfaction rating")
+        verbose_name_plural = _("satisfaction ratings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1) & Q(score__lte=5), name="reportrating_score_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.score}"
+
+
 from tuntas.complaints.models_inbound import InboundMessage  # noqa: E402, F401  (channel intake)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -10,9 +12,12 @@ from tuntas.accounts.access import scope_of
 from tuntas.accounts.models import Membership, Role
 from tuntas.audit import registry
 from tuntas.audit.models import AuditEvent
+from tuntas.cases import clock
+from tuntas.cases.models import AgencyCase, CaseMessage, MessageKind
+from tuntas.cases.workflow import CLOSED_STATES, PAUSED_STATES, AgencyState
 from tuntas.complaints import codes
 from tuntas.complaints.identity import CONFIDENTIAL_LABEL, Identity, unseal
-from tuntas.complaints.models import Category, IdentityMode, Report
+from tuntas.complaints.models import Category, IdentityMode, Report, ReportRating
 
 # A fixed hash compared when the number is unknown, so both failures cost the same time.
 _DUMMY_HASH = codes.hash_access_code("0" * codes.ACCESS_CODE_CHARS)
@@ -94,3 +99,72 @@ def report_public_timeline(*, report: Report) -> list[tuple[AuditEvent, str]]:
         object_type="complaints.report", object_id=str(report.pk), action__in=list(public)
     ).order_by("sequence")
     return [(event, str(public[event.action])) for event in events]
+
+
+@dataclass(frozen=True)
+class TrackingStage:
+    """Where a report stands, as its reporter sees it."""
+
+    state: str
+    label: str
+    institution_name: str
+    unit_name: str  # "" while the institution has not chosen one
+    due_on: datetime.date | None
+    working_days_left: int | None  # negative when overdue; the days kept while paused
+    paused_reason: str  # "" when the clock runs (or there is none)
+    closed: bool
+    question: str  # the unit's last question while it waits for the reporter
+    resolution: str
+    rejection_reason: str
+    can_confirm_or_dispute: bool
+    can_rate: bool
+    rating: ReportRating | None
+
+    @property
+    def paused(self) -> bool:
+        return bool(self.paused_reason)
+
+    @property
+    def overdue(self) -> bool:
+        return self.working_days_left is not None and self.working_days_left < 0 and not self.paused
+
+    @property
+    def days_overdue(self) -> int:
+        return -(self.working_days_left or 0) if self.overdue else 0
+
+
+def report_tracking_stage(*, report: Report, today: datetime.date) -> TrackingStage | None:
+    """The current stage, who holds it and its deadline; None before handling starts."""
+    # RATABLE_STATES of services, computed here too: selectors never import services.
+    ratable = CLOSED_STATES - {AgencyState.WITHDRAWN}
+    case = AgencyCase.objects.select_related("institution", "unit").filter(report=report).first()
+    if case is None:
+        return None
+    paused_reason = str(PAUSED_STATES[case.state]) if case.state in PAUSED_STATES else ""
+    question = ""
+    if case.state == AgencyState.INFO_REQUESTED:
+        latest = (
+            CaseMessage.objects.filter(case=case, kind=MessageKind.TO_REPORTER)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        question = latest.body if latest is not None else ""
+    rating = ReportRating.objects.filter(report=report).first()
+    return TrackingStage(
+        state=case.state,
+        label=str(AgencyState(case.state).label),
+        institution_name=case.institution.name,
+        unit_name=case.unit.name if case.unit is not None else "",
+        due_on=case.due_on,
+        working_days_left=clock.working_days_left(case, today=today)
+        if case.due_on is not None or case.paused_on is not None
+        else None,
+        paused_reason=paused_reason,
+        closed=case.state in CLOSED_STATES,
+        question=question,
+        resolution=case.resolution_summary,
+        rejection_reason=case.rejection_reason if case.state == AgencyState.REJECTED else "",
+        can_confirm_or_dispute=case.state == AgencyState.RESOLVED,
+        can_rate=case.state in ratable and rating is None,
+        rating=rating,
+    )

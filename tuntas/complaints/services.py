@@ -14,9 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from tuntas.audit.services import audit_record
-from tuntas.cases.services import agency_case_open, case_withdraw
-from tuntas.cases.workflow import OPEN_STATES, AgencyState
+from tuntas.audit.services import audit_batch, audit_record
+from tuntas.cases.models import AgencyCase
+from tuntas.cases.services import (
+    agency_case_open,
+    case_confirm,
+    case_dispute,
+    case_information_received,
+    case_withdraw,
+)
+from tuntas.cases.workflow import CLOSED_STATES, OPEN_STATES, AgencyState, InvalidTransition
 from tuntas.complaints import codes
 from tuntas.complaints.attachments import (
     ALLOWED_TYPES,
@@ -34,6 +41,7 @@ from tuntas.complaints.models import (
     IdentityMode,
     Report,
     ReporterIdentity,
+    ReportRating,
     ReportStatus,
     ScanStatus,
     Visibility,
@@ -201,7 +209,9 @@ def report_submit(
 
     for _attempt in range(5):
         try:
-            with transaction.atomic():
+            # The batch appends the audit events at the end of the block: concurrent submissions
+            # queue on the audit chain head only for that last moment, not for the whole block.
+            with transaction.atomic(), audit_batch():
                 report = Report.objects.create(
                     public_number=codes.new_public_number(),
                     access_code_hash=codes.hash_access_code(access_code),
@@ -302,6 +312,21 @@ def report_submit(
 def report_withdraw(*, report: Report, reason: str, actor: Any = None) -> Report:
     if report.status == ReportStatus.WITHDRAWN:
         return report
+    # The Ombudsman track (a higher layer) owns its case; it withdraws that first, then calls here.
+    ombudsman_case = getattr(report, "ombudsman_case", None)
+    if ombudsman_case is not None and ombudsman_case.is_open:
+        raise ValidationError(
+            {
+                "reason": _(
+                    "The Ombudsman is examining this report: withdraw it in the Ombudsman part of the report's page."
+                )
+            }
+        )
+    closed = AgencyCase.objects.filter(report=report, state__in=sorted(CLOSED_STATES)).exists()
+    if closed:
+        raise ValidationError(
+            {"reason": _("Handling of this report has ended; there is nothing left to withdraw.")}
+        )
     report.status = ReportStatus.WITHDRAWN
     report.version += 1
     report.save(update_fields=["status", "version", "updated_at"])
@@ -354,7 +379,99 @@ def report_add_information(
                 "channel": channel,
             },
         )
+        # The unit was waiting for this: its clock resumes with the time that was left.
+        case = AgencyCase.objects.filter(report=report).first()
+        if case is not None and case.state == AgencyState.INFO_REQUESTED:
+            case_information_received(
+                case=case,
+                text=text.strip() or _("(files attached)"),
+                actor=actor,
+            )
     return report
+
+
+# --- After the unit's answer: confirm, dispute, rate ----------------------------------------
+
+# Closed with an outcome the reporter can judge; a withdrawn report is not rated.
+RATABLE_STATES = CLOSED_STATES - {AgencyState.WITHDRAWN}
+RATING_SCORES = range(1, 6)
+
+
+def _agency_case(report: Report) -> AgencyCase | None:
+    return AgencyCase.objects.filter(report=report).first()
+
+
+def _not_now(field_name: str, error: InvalidTransition) -> ValidationError:
+    return ValidationError(
+        {
+            field_name: _(
+                "This is not possible now: the report is “%(state)s”. Nothing was changed."
+            )
+            % {"state": AgencyState(error.state).label}
+        }
+    )
+
+
+def report_confirm_resolution(*, report: Report, actor: Any = None) -> AgencyCase:
+    """The reporter accepts the unit's resolution; the agency track closes."""
+    case = _agency_case(report)
+    if case is None:
+        raise ValidationError({"confirm": _("This report has no resolution to confirm.")})
+    try:
+        return case_confirm(case=case, actor=actor)
+    except InvalidTransition as error:
+        raise _not_now("confirm", error) from None
+
+
+def report_dispute_resolution(*, report: Report, reason: str, actor: Any = None) -> AgencyCase:
+    """The reporter says the problem is not solved; the unit must follow up again."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Tell the unit what is still wrong.")})
+    case = _agency_case(report)
+    if case is None:
+        raise ValidationError({"reason": _("This report has no resolution to dispute.")})
+    try:
+        return case_dispute(case=case, reason=reason.strip()[:5000], actor=actor)
+    except InvalidTransition as error:
+        raise _not_now("reason", error) from None
+
+
+def report_rate(
+    *, report: Report, score: int, comment: str = "", actor: Any = None
+) -> ReportRating:
+    """The reporter's satisfaction once the report is closed: one rating per report, audited."""
+    if isinstance(score, bool) or not isinstance(score, int) or score not in RATING_SCORES:
+        raise ValidationError({"score": _("Choose a score from 1 to 5.")})
+    if len(comment) > 2000:
+        raise ValidationError({"comment": _("Keep the comment under 2,000 characters.")})
+    already = ValidationError({"score": _("You have already rated this report. Thank you.")})
+    with transaction.atomic():
+        case = _agency_case(report)
+        if case is None or case.state not in RATABLE_STATES:
+            raise ValidationError(
+                {"score": _("You can rate the handling once the report is closed.")}
+            )
+        if ReportRating.objects.filter(report=report).exists():
+            raise already
+        try:
+            with transaction.atomic():
+                rating = ReportRating.objects.create(
+                    report=report,
+                    score=score,
+                    comment=comment.strip(),
+                    created_at=timezone.now(),
+                )
+        except IntegrityError:  # a second tab sent its rating at the same moment
+            raise already from None
+        audit_record(
+            actor=actor,
+            action="report.rated",
+            obj=report,
+            institution_id=report.institution_id,
+            # The comment stays in the rating row; the append-only trail keeps only the score.
+            data={"score": score, "with_comment": bool(rating.comment)},
+        )
+    return rating
 
 
 @transaction.atomic

@@ -10,4 +10,7 @@ urlpatterns = [
     path("<str:number>/", views_tracking.detail, name="detail"),
     path("<str:number>/tambah/", views_tracking.add_information, name="add_information"),
     path("<str:number>/tarik/", views_tracking.withdraw, name="withdraw"),
+    path("<str:number>/konfirmasi/", views_tracking.confirm, name="confirm"),
+    path("<str:number>/sanggah/", views_tracking.dispute, name="dispute"),
+    path("<str:number>/nilai/", views_tracking.rate, name="rate"),
 ]

@@ -111,9 +111,17 @@ class ReportSubmitApi(ApiView):
             raise NotAuthenticated()
         data = self.json_object(request)
         key = request.headers.get("Idempotency-Key")
+        drafts: list[tuple[ReportDraft, str]] = []
+
+        def prepare() -> None:
+            # Validation and its reads happen before the write transaction (SQLite's lock).
+            drafts[:] = [self._draft(client, data)]
 
         def work() -> StoredResponse:
-            return self._submit(request, client, data)
+            if not drafts:
+                prepare()
+            draft, external_id = drafts[0]
+            return self._submit(request, client, draft, external_id)
 
         if key is None:
             return stored_response(work())
@@ -131,10 +139,11 @@ class ReportSubmitApi(ApiView):
             ),
             work=work,
             client_error=_client_refusal,
+            prepare=prepare,
         )
         return stored_response(outcome.response, replayed=outcome.replayed)
 
-    def _submit(self, request: Request, client: ApiClient, data: dict[str, Any]) -> StoredResponse:
+    def _draft(self, client: ApiClient, data: dict[str, Any]) -> tuple[ReportDraft, str]:
         serializer = self.InputSerializer(data=data, context={"client": client})
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
@@ -166,10 +175,13 @@ class ReportSubmitApi(ApiView):
                 for upload in values.get("attachments", [])
             ],
         )
+        return draft, values.get("external_id", "")
+
+    def _submit(
+        self, request: Request, client: ApiClient, draft: ReportDraft, external_id: str
+    ) -> StoredResponse:
         try:
-            submitted = api_report_submit(
-                client=client, draft=draft, external_id=values.get("external_id", "")
-            )
+            submitted = api_report_submit(client=client, draft=draft, external_id=external_id)
         except DjangoValidationError as error:
             fields = django_validation_fields(error)
             raise validation_error(

@@ -2,15 +2,17 @@
 
 Stripe's semantics (targets.md §3.4) and the IETF draft's status codes:
 
-1. The key is taken by inserting an in-flight record in its own short transaction, so that a
-   concurrent duplicate sees it at once and is told 409.
-2. The work and the record's completion commit in one transaction: either the report exists and
-   its answer is stored, or neither.
+1. A new key is taken, the work done and its answer stored in ONE transaction: either the
+   report exists and its answer is stored, or neither. (SQLite has one writer at a time and
+   fsyncs every commit, so a second write transaction per request would halve throughput.)
+2. A concurrent duplicate while the first is in flight is told 409: on PostgreSQL through a
+   transaction-scoped advisory lock on the key, taken without waiting; on SQLite the duplicate
+   waits for the single write lock, finds the first answer committed and replays it.
 3. A retry with the same fingerprint gets the stored status and bytes; with a different one, 422.
-4. A client error (4xx) is stored and replayed like a success; on a server error the record is
-   deleted so that the client may try again. A record left in flight by a crashed worker is
-   taken over by a retry after ``IDEMPOTENCY_IN_FLIGHT_SECONDS``: its work cannot have
-   committed, because the completion commits with it.
+4. A client error (4xx) is stored and replayed like a success; after a server error nothing is
+   stored, so that the client may try again. Records committed in flight (written by an
+   earlier version, which took the key in a transaction of its own) are still honoured: 409
+   while fresh, taken over by a retry after ``IDEMPOTENCY_IN_FLIGHT_SECONDS``.
 """
 
 from __future__ import annotations
@@ -154,7 +156,100 @@ class IdempotentOutcome:
     replayed: bool
 
 
-def idempotent_call(
+class _KeyTaken(Exception):
+    """Another request committed a record for this key first."""
+
+
+# The first half of PostgreSQL's two-int advisory lock key: "idem" in ASCII.
+_ADVISORY_NAMESPACE = 0x6964656D
+
+
+def _advisory_key(client: ApiClient, key: str) -> int:
+    digest = hashlib.sha256(f"{client.pk}\n{key}".encode()).digest()
+    return int.from_bytes(digest[:4], "big", signed=True)
+
+
+def _claim_without_waiting(*, client: ApiClient, key: str) -> None:
+    """PostgreSQL: 409 at once when another transaction works under this key (else the INSERT
+    would wait for it). SQLite needs nothing: its writers take turns."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_try_advisory_xact_lock(%s, %s)",
+            [_ADVISORY_NAMESPACE, _advisory_key(client, key)],
+        )
+        row = cursor.fetchone()
+    if not row or not row[0]:
+        raise IdempotencyKeyInFlight(key)
+
+
+def _store_refusal(
+    *, client: ApiClient, key: str, fingerprint: str, refusal: StoredResponse
+) -> IdempotentOutcome | None:
+    """Keep a refusal under a key nobody holds yet; None when another request got there first."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            _claim_without_waiting(client=client, key=key)
+            IdempotencyRecord.objects.create(
+                client=client,
+                key=key,
+                request_fingerprint=fingerprint,
+                state=IdempotencyState.COMPLETED,
+                response_status=refusal.status,
+                response_body=seal_text(refusal.content.decode()),
+                created_at=now,
+                locked_at=now,
+                expires_at=now + _retention(),
+            )
+    except IntegrityError:
+        return None
+    return IdempotentOutcome(response=refusal, replayed=False)
+
+
+def _first_attempt(
+    *,
+    client: ApiClient,
+    key: str,
+    fingerprint: str,
+    work: Callable[[], StoredResponse],
+    client_error: Callable[[Exception], StoredResponse | None],
+) -> IdempotentOutcome | None:
+    """A key seen for the first time: one transaction. None when another request took it."""
+    try:
+        with transaction.atomic():
+            _claim_without_waiting(client=client, key=key)
+            now = timezone.now()
+            try:
+                record = IdempotencyRecord.objects.create(
+                    client=client,
+                    key=key,
+                    request_fingerprint=fingerprint,
+                    created_at=now,
+                    locked_at=now,
+                    expires_at=now + _retention(),
+                )
+            except IntegrityError:
+                raise _KeyTaken(key) from None  # leaves the transaction, which rolls back
+            response = work()
+            idempotency_record_complete(record=record, response=response)
+        return IdempotentOutcome(response=response, replayed=False)
+    except _KeyTaken:
+        return None
+    except _RecordLost:
+        raise IdempotencyKeyInFlight(key) from None
+    except IdempotencyConflict:
+        raise
+    except Exception as error:
+        refusal = client_error(error)
+        if refusal is None or refusal.status >= 500:
+            raise
+        return _store_refusal(client=client, key=key, fingerprint=fingerprint, refusal=refusal)
+
+
+def _after_existing_record(
     *,
     client: ApiClient,
     key: str,
@@ -162,8 +257,7 @@ def idempotent_call(
     work: Callable[[], StoredResponse],
     client_error: Callable[[Exception], StoredResponse | None],
 ) -> IdempotentOutcome:
-    """Run ``work`` at most once per (client, key); ``client_error`` turns a refusal into an
-    answer worth storing (4xx) or returns None for a server error, which is re-raised."""
+    """A record exists (or just appeared): replay it, refuse, or take over a stale one."""
     begun = idempotency_record_begin(client=client, key=key, fingerprint=fingerprint)
     if isinstance(begun, StoredResponse):
         return IdempotentOutcome(response=begun, replayed=True)
@@ -186,3 +280,61 @@ def idempotent_call(
         except _RecordLost:
             raise IdempotencyKeyInFlight(key) from None
         return IdempotentOutcome(response=refusal, replayed=False)
+
+
+def idempotent_call(
+    *,
+    client: ApiClient,
+    key: str,
+    fingerprint: str,
+    work: Callable[[], StoredResponse],
+    client_error: Callable[[Exception], StoredResponse | None],
+    prepare: Callable[[], None] | None = None,
+) -> IdempotentOutcome:
+    """Run ``work`` at most once per (client, key); ``client_error`` turns a refusal into an
+    answer worth storing (4xx) or returns None for a server error, which is re-raised.
+
+    ``prepare`` runs first, outside the write transaction (parsing, validation, reads): what
+    it refuses is answered and stored like a refusal of ``work``, and a retry is answered
+    from the stored record without running it again.
+    """
+    prepared = prepare is None
+    if not IdempotencyRecord.objects.filter(client=client, key=key).exists():
+        try:
+            if prepare is not None:
+                prepare()
+                prepared = True
+        except Exception as error:
+            refusal = client_error(error)
+            if refusal is None or refusal.status >= 500:
+                raise
+            stored = _store_refusal(
+                client=client, key=key, fingerprint=fingerprint, refusal=refusal
+            )
+            if stored is not None:
+                return stored
+        else:
+            outcome = _first_attempt(
+                client=client,
+                key=key,
+                fingerprint=fingerprint,
+                work=work,
+                client_error=client_error,
+            )
+            if outcome is not None:
+                return outcome
+
+    def prepared_work() -> StoredResponse:
+        if prepare is not None:
+            prepare()
+        return work()
+
+    # A record exists, or another request took the key meanwhile.
+
+    return _after_existing_record(
+        client=client,
+        key=key,
+        fingerprint=fingerprint,
+        work=work if prepared else prepared_work,
+        client_error=client_error,
+    )
