@@ -7,6 +7,7 @@ import datetime
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.utils import translation
 
 from tests.cases.test_agency_track import TUESDAY
 from tests.complaints.test_report_submit import draft_for
@@ -90,3 +91,33 @@ def test_the_command_reports_what_it_did_and_refuses_a_bad_date(case, capsys):
 
     with pytest.raises(CommandError, match="2026-03-25"):
         call_command("sla_sweep", "--date", "kemarin")
+
+
+def test_several_reports_due_reach_each_person_in_one_email_per_chunk(case, region):
+    with time_machine.travel(TUESDAY, tick=False):
+        for _ in range(2):
+            report_submit(
+                draft=draft_for(region, identity_mode="anonim", consent=False), channel="web"
+            )
+    with translation.override("en"):
+        result = sla_sweep(today=datetime.date(2026, 3, 12))
+    assert result.reminded == 3
+    mails = list(Notification.objects.filter(channel="email"))
+    assert len(mails) == 1  # only the institution administrator is responsible here
+    assert mails[0].subject == "3 reports are due soon"
+    assert mails[0].body.count("is due on 2026-03-13") == 3
+    assert AuditEvent.objects.filter(action="case.reminder_sent").count() == 3
+
+
+def test_a_sweep_in_small_chunks_does_the_same_work_once(case, region):
+    with time_machine.travel(TUESDAY, tick=False):
+        for _ in range(4):
+            report_submit(
+                draft=draft_for(region, identity_mode="anonim", consent=False), channel="web"
+            )
+    with time_machine.travel(datetime.datetime(2026, 3, 16, 8, tzinfo=datetime.UTC), tick=False):
+        first = sla_sweep(today=datetime.date(2026, 3, 16), chunk_size=2)
+        again = sla_sweep(today=datetime.date(2026, 3, 16), chunk_size=2)
+    assert (first.escalated, again.escalated) == (5, 0)
+    assert AgencyCase.objects.filter(state="escalated").count() == 5
+    assert AuditEvent.objects.filter(action="case.escalate").count() == 5

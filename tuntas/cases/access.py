@@ -21,10 +21,17 @@ OFFICER_STEPS = frozenset(
         "submit_for_approval",
         "resolve",
         "note",
+        "message",
         "assign",
     }
 )
-HEAD_STEPS = OFFICER_STEPS | {"approve", "return_for_revision", "escalate", "transfer"}
+HEAD_STEPS = OFFICER_STEPS | {
+    "approve",
+    "return_for_revision",
+    "escalate",
+    "transfer",
+    "offer_to_ombudsman",
+}
 ADMIN_STEPS = OFFICER_STEPS | {"transfer"}
 
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
 
 from tuntas.cases.models import AgencyCase, Complexity
 from tuntas.cases.workflow import AgencyState
@@ -23,8 +27,39 @@ def stage_for(state: str, complexity: str) -> str | None:
     return None
 
 
+# While a batch job (the sweep) runs, calendars and policies are looked up once per key.
+_lookups: ContextVar[dict[Any, Any] | None] = ContextVar("tuntas_clock_lookups", default=None)
+
+
+@contextmanager
+def lookups_cached() -> Iterator[None]:
+    """Within the block, each region's calendar and each stage's policy is read once."""
+    token = _lookups.set({})
+    try:
+        yield
+    finally:
+        _lookups.reset(token)
+
+
+def _cached(key: tuple[Any, ...], read: Any) -> Any:
+    memo = _lookups.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
 def case_calendar(case: AgencyCase) -> WorkingCalendar:
-    return calendar_for(region_code=case.institution.region_code)
+    region_code = case.institution.region_code
+    return _cached(("calendar", region_code), lambda: calendar_for(region_code=region_code))
+
+
+def _policy(stage: str, case: AgencyCase) -> Any:
+    return _cached(
+        ("policy", stage, case.institution_id),
+        lambda: deadline_policy_for(stage=stage, institution=case.institution),
+    )
 
 
 def start_stage(case: AgencyCase, *, stage: str | None, today: datetime.date) -> None:
@@ -39,7 +74,7 @@ def start_stage(case: AgencyCase, *, stage: str | None, today: datetime.date) ->
         case.due_on = None
         return
     calendar = case_calendar(case)
-    policy = deadline_policy_for(stage=stage, institution=case.institution)
+    policy = _policy(stage, case)
     due = due_date(policy=policy, start=today, calendar=calendar)
     case.due_on = None if isinstance(due, Paused) else due
     case.calendar_version = calendar.version

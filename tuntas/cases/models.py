@@ -71,6 +71,12 @@ class AgencyCase(models.Model):
             models.Index(fields=["institution", "state", "due_on"], name="agencycase_inbox_idx"),
             models.Index(fields=["unit", "state", "due_on"], name="agencycase_unit_inbox_idx"),
             models.Index(fields=["state", "due_on"], name="agencycase_sweep_idx"),
+            # The inbox in deadline order: read in index order, stop after one page.
+            models.Index(fields=["institution", "due_on"], name="agencycase_inst_due_idx"),
+            models.Index(fields=["unit", "due_on"], name="agencycase_unit_due_idx"),
+            # ... and newest or oldest first.
+            models.Index(fields=["institution", "opened_at"], name="agencycase_inst_opened_idx"),
+            models.Index(fields=["unit", "opened_at"], name="agencycase_unit_opened_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -117,3 +123,53 @@ class CaseMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.case_id}"
+
+
+class CannedResponse(models.Model):
+    """A reusable text an institution's staff insert into messages (admin-maintained)."""
+
+    institution = models.ForeignKey(
+        Institution,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="canned_responses",
+        help_text=_("Leave empty for a text every institution may use."),
+    )
+    title = models.CharField(_("title"), max_length=120)
+    text = models.TextField(_("text"))
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
+
+    class Meta:
+        verbose_name = _("canned response")
+        verbose_name_plural = _("canned responses")
+        ordering = ["position", "title", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="cannedresponse_has_title"),
+            models.CheckConstraint(condition=~Q(text=""), name="cannedresponse_has_text"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CaseEvidence(models.Model):
+    """A file that shows how a case was resolved (a checked, safe copy in the attachment store)."""
+
+    case = models.ForeignKey(AgencyCase, on_delete=models.PROTECT, related_name="evidence")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    safe_name = models.CharField(max_length=100, unique=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

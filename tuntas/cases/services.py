@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuntas.accounts.models import Membership
 from tuntas.audit.services import audit_record
 from tuntas.cases import clock
 from tuntas.cases.access import is_head_of
@@ -56,10 +57,15 @@ def _step(
     expected_version: int | None,
     data: dict[str, Any] | None = None,
     keep_clock: bool = False,
+    already_locked: bool = False,
     **fields: Any,
 ) -> AgencyCase:
-    """Move ``case`` through transition ``name``, restart the clock, record the event."""
-    fresh = _locked(case, expected_version)
+    """Move ``case`` through transition ``name``, restart the clock, record the event.
+
+    ``already_locked``: the caller holds ``case`` fresh under select_for_update in this
+    transaction (the sweep), so it is not read again.
+    """
+    fresh = case if already_locked else _locked(case, expected_version)
     source = fresh.state
     holder_id = fresh.institution_id  # the event belongs to whoever held the case when it happened
     target = target_of(name, source)
@@ -73,7 +79,13 @@ def _step(
     elif not keep_clock:
         clock.start_stage(fresh, stage=clock.stage_for(target, fresh.complexity), today=today)
     fresh.version += 1
-    fresh.full_clean(exclude=["report", "institution", "unit", "assigned_to"])
+    # Field values are checked here; the invariants are CHECK constraints that the database
+    # enforces on save (validating them in Python costs one query each, per step).
+    fresh.full_clean(
+        exclude=["report", "institution", "unit", "assigned_to"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     fresh.save()
     audit_record(
         actor=actor,
@@ -218,6 +230,15 @@ def case_assign(*, case: AgencyCase, actor: Any, expected_version: int, officer:
     fresh = _locked(case, expected_version)
     if fresh.state in CLOSED_STATES:
         raise ValidationError({"officer": _("A closed report cannot be assigned.")})
+    if (
+        officer is not None
+        and not Membership.objects.active()
+        .filter(user=officer, institution_id=fresh.institution_id)
+        .exists()
+    ):
+        raise ValidationError(
+            {"officer": _("Choose someone who works for the institution that holds the report.")}
+        )
     fresh.assigned_to = officer
     fresh.version += 1
     fresh.save(update_fields=["assigned_to", "version"])
@@ -321,7 +342,12 @@ def case_dispute(*, case: AgencyCase, reason: str, actor: Any = None) -> AgencyC
 
 @transaction.atomic
 def case_escalate(
-    *, case: AgencyCase, actor: Any, reason: str, expected_version: int | None = None
+    *,
+    case: AgencyCase,
+    actor: Any,
+    reason: str,
+    expected_version: int | None = None,
+    already_locked: bool = False,
 ) -> AgencyCase:
     """To the head of the institution: overdue (actor None, by the sweep) or on request."""
     return _step(
@@ -330,12 +356,26 @@ def case_escalate(
         actor=actor,
         expected_version=expected_version,
         data={"reason": reason},
+        already_locked=already_locked,
     )
 
 
 @transaction.atomic
-def case_offer_to_ombudsman(*, case: AgencyCase, actor: Any = None) -> AgencyCase:
-    return _step(case=case, name="offer_to_ombudsman", actor=actor, expected_version=None)
+def case_offer_to_ombudsman(
+    *,
+    case: AgencyCase,
+    actor: Any = None,
+    expected_version: int | None = None,
+    already_locked: bool = False,
+) -> AgencyCase:
+    """Offer the reporter a report to the Ombudsman: by the sweep (actor None) or the head."""
+    return _step(
+        case=case,
+        name="offer_to_ombudsman",
+        actor=actor,
+        expected_version=expected_version,
+        already_locked=already_locked,
+    )
 
 
 @transaction.atomic

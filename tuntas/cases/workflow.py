@@ -8,6 +8,7 @@ institution, escalated to the head (overdue or disputed), offered to the Ombudsm
 from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,6 +33,7 @@ class AgencyState(models.TextChoices):
 
 
 S = AgencyState
+StrOrPromise = str | Promise
 OPEN_STATES = frozenset(
     {
         S.RECEIVED,
@@ -46,7 +48,7 @@ OPEN_STATES = frozenset(
 )
 CLOSED_STATES = frozenset({S.REJECTED, S.CONFIRMED, S.REFERRED_TO_OMBUDSMAN, S.WITHDRAWN})
 # States whose deadline clock is stopped, and why (shown to the reporter).
-PAUSED_STATES = {S.INFO_REQUESTED: _("waiting for your answer")}
+PAUSED_STATES: dict[str, StrOrPromise] = {S.INFO_REQUESTED: _("waiting for your answer")}
 
 # (transition name, from states, to state). The service of the same name performs it.
 TRANSITIONS: tuple[tuple[str, frozenset[str], str], ...] = (

@@ -13,4 +13,5 @@ urlpatterns = [
     path("unit/<int:unit_id>/ubah/", views.unit_edit, name="unit_edit"),
     path("audit/", views.audit_log, name="audit"),
     path("laporan/", include("tuntas.staff.urls_reports")),
+    path("kasus/", include("tuntas.staff.urls_cases")),
 ]

@@ -61,6 +61,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "managed": list(access.institutions_managed_by(request.user).order_by("name")),
         "can_read_audit": access.can_read_audit_trail(request.user),
         "is_platform_admin": request.user.is_superuser,
+        "is_head": any(m.role == Role.HEAD and m.unit_id is None for m in memberships),
+        "is_ombudsman": request.user.is_superuser
+        or any(m.role in Role.ombudsman_roles() for m in memberships),
+        "is_liaison": any(m.role == Role.INSTITUTION_ADMIN for m in memberships),
     }
     return render(request, "staff/home.html", context)
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from tuntas.accounts import access
 from tuntas.accounts.models import UserKind
+from tuntas.cases.models import AgencyCase
 from tuntas.complaints import codes
 from tuntas.complaints.attachments import AttachmentRefused, safe_download_name, storage_dir
 from tuntas.complaints.identity import CONFIDENTIAL_LABEL, Identity
@@ -126,6 +127,7 @@ def _detail(request: HttpRequest, report: Report, *, reveal: bool) -> HttpRespon
         "revealed": reveal and identity is not None,
         "attachments": list(report.attachments.all()),
         "history": _history_rows(report),
+        "has_case": AgencyCase.objects.filter(report=report).exists(),
     }
     response = render(request, "staff/reports/detail.html", context)
     if identity is not None:
