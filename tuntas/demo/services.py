@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tuntas.accounts.models import User
 from tuntas.accounts.services import membership_grant, user_create
+from tuntas.demo.ombudsman import demo_ombudsman_cases_load
 from tuntas.demo.region import (
     DEMO_PASSWORD,
     DEMO_USERS,
@@ -241,6 +242,7 @@ def demo_region_load() -> DemoLoadResult:
     _load_partnership(result, office, partners)
     _load_users(result)
     _load_holidays(result)
+    demo_ombudsman_cases_load(result)  # after the holidays: their deadlines need the calendar
     return result
 
 

@@ -6,3 +6,6 @@ class OmbudsmanConfig(AppConfig):
     name = "tuntas.ombudsman"
     label = "ombudsman"
     verbose_name = _("Ombudsman examination")
+
+    def ready(self) -> None:
+        from tuntas.ombudsman import actions  # noqa: F401
