@@ -18,6 +18,7 @@ class ApiClientAdmin(admin.ModelAdmin):
         "scopes",
         "is_active",
         "expires_at",
+        "rate_limit",
         "last_used_at",
     ]
     list_filter = ["is_active", "institution"]

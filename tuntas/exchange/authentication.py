@@ -116,6 +116,14 @@ class ApiClientRateThrottle(SimpleRateThrottle):
     def get_rate(self) -> str:
         return str(getattr(settings, "API_CLIENT_RATE", "120/min"))
 
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        # The client's own limit, when its administrator set one, replaces the default.
+        client = request.auth
+        if isinstance(client, ApiClient) and client.rate_limit:
+            self.rate = client.rate_limit
+            self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
     def get_cache_key(self, request: Request, view: APIView) -> str | None:
         client = request.auth
         if not isinstance(client, ApiClient):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -38,6 +39,18 @@ class ApiClient(models.Model):
     scopes = models.JSONField(_("scopes"), default=list)
     is_active = models.BooleanField(_("active"), default=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    # "<count>/<sec|min|hour|day>"; blank: the API_CLIENT_RATE setting applies.
+    rate_limit = models.CharField(
+        _("rate limit"),
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[1-9][0-9]{0,6}/(s|sec|m|min|h|hour|d|day)$",
+                _("Write the rate as <count>/<sec|min|hour|day>, for example 600/min."),
+            )
+        ],
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
 

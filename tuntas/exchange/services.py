@@ -55,6 +55,7 @@ def api_client_create(
     name: str,
     scopes: list[str] | tuple[str, ...],
     expires_at: datetime.datetime | None = None,
+    rate_limit: str = "",
 ) -> tuple[ApiClient, str]:
     """A new client and its key; the key is returned once and only its hash is kept."""
     if expires_at is not None and expires_at <= timezone.now():
@@ -67,6 +68,7 @@ def api_client_create(
         key_hash=hash_api_key(key),
         scopes=_clean_scopes(scopes),
         expires_at=expires_at,
+        rate_limit=rate_limit.strip(),
     )
     client.full_clean()
     client.save()
@@ -80,9 +82,42 @@ def api_client_create(
             "key_prefix": [None, prefix],
             "scopes": [None, client.scopes],
             "expires_at": [None, expires_at],
+            "rate_limit": [None, client.rate_limit],
         },
     )
     return client, key
+
+
+@transaction.atomic
+def api_client_set_limits(
+    *,
+    client: ApiClient,
+    actor: Any,
+    rate_limit: str | None = None,
+    expires_at: datetime.datetime | str | None = "unchanged",
+) -> ApiClient:
+    """Change a client's rate limit ("" = the default) and/or its expiry (None = never)."""
+    changes: dict[str, list[Any]] = {}
+    if rate_limit is not None and rate_limit.strip() != client.rate_limit:
+        changes["rate_limit"] = [client.rate_limit, rate_limit.strip()]
+        client.rate_limit = rate_limit.strip()
+    if not isinstance(expires_at, str) and expires_at != client.expires_at:
+        if expires_at is not None and expires_at <= timezone.now():
+            raise ValidationError({"expires_at": _("The expiry must be in the future.")})
+        changes["expires_at"] = [client.expires_at, expires_at]
+        client.expires_at = expires_at
+    if not changes:
+        return client
+    client.full_clean()
+    client.save(update_fields=["rate_limit", "expires_at"])
+    audit_record(
+        actor=actor,
+        action="api_client.limits_changed",
+        obj=client,
+        institution_id=client.institution_id,
+        changes=changes,
+    )
+    return client
 
 
 @transaction.atomic

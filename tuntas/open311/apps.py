@@ -6,3 +6,6 @@ class Open311Config(AppConfig):
     name = "tuntas.open311"
     label = "open311"
     verbose_name = _("Open311 GeoReport v2")
+
+    def ready(self) -> None:
+        from tuntas.open311 import actions  # noqa: F401  (registers the audit actions)

@@ -27,6 +27,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--expires-in-days", type=int, help="Omit for a key that does not expire."
         )
+        parser.add_argument(
+            "--rate",
+            default="",
+            help="Requests allowed per client, e.g. 600/min (default: the API_CLIENT_RATE setting).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         institution = Institution.objects.filter(slug=options["institution"]).first()
@@ -43,6 +48,7 @@ class Command(BaseCommand):
                 name=options["name"],
                 scopes=options["scopes"].split(","),
                 expires_at=expires_at,
+                rate_limit=options["rate"],
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
