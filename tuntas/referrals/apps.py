@@ -6,3 +6,6 @@ class ReferralsConfig(AppConfig):
     name = "tuntas.referrals"
     label = "referrals"
     verbose_name = _("Referrals between instances")
+
+    def ready(self) -> None:
+        from tuntas.referrals import actions  # noqa: F401

@@ -6,3 +6,6 @@ class WebhooksConfig(AppConfig):
     name = "tuntas.webhooks"
     label = "webhooks"
     verbose_name = _("Webhooks")
+
+    def ready(self) -> None:
+        from tuntas.webhooks import actions  # noqa: F401
