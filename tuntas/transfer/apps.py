@@ -6,3 +6,6 @@ class TransferConfig(AppConfig):
     name = "tuntas.transfer"
     label = "transfer"
     verbose_name = _("Export and import")
+
+    def ready(self) -> None:
+        from tuntas.transfer import actions  # noqa: F401
