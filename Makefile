@@ -26,12 +26,17 @@ messages-compile: $(STAMP)
 migrate: setup
 	$(BIN)/tuntas migrate --no-input -v0
 
-## make run: set up, migrate the embedded SQLite database, load the demo region if empty, serve.
+## make run: set up, migrate the embedded SQLite database, load the demo region if empty, serve
+## (with the background worker beside the server).
 run: export DEBUG ?= true
 run: migrate
 	$(BIN)/tuntas demo load --if-empty
 	@echo "Serving Tuntas at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(BIN)/tuntas runserver $(HOST):$(PORT)
+	@# The background worker (notifications, webhooks, exports, the periodic sweeps) runs beside
+	@# the server and stops with it.
+	$(BIN)/tuntas run_huey --workers 2 --worker-type thread --logfile var/huey.log >/dev/null 2>&1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/tuntas runserver $(HOST):$(PORT)
 
 ## make test: the whole suite on SQLite (lint, types, layering, migrations, unit and browser tests).
 test: setup lint typecheck imports check-migrations
@@ -79,7 +84,17 @@ clean:
 bench-intake: setup
 	$(BIN)/python bench/intake.py $(BENCH_ARGS)
 
-## make bench-handling: deadline computation for 1 M cases, engine against bare numpy (same run).
+## make bench-handling: deadline computation for 1 M cases, engine against bare numpy (same run);
+## then the inbox at 10 k and 1 M reports over 700 units and the whole sweep over 1 M open cases
+## (bench/inbox.py; its databases are cached under var/bench/).
 .PHONY: bench-handling
 bench-handling: setup
 	$(BIN)/python bench/deadlines.py --cases 1000000
+	$(BIN)/python bench/inbox.py --reports 1000000 --small 10000
+
+## make bench-exchange: the Open311 feed on 1 M reports (bench/exchange.py), then export and
+## import (bench/transfer.py, when present). BENCH_ARGS="--duration 10" for a quick run.
+.PHONY: bench-exchange
+bench-exchange: setup
+	$(BIN)/python bench/exchange.py $(BENCH_ARGS)
+	if [ -f bench/transfer.py ]; then $(BIN)/python bench/transfer.py $(TRANSFER_ARGS); fi

@@ -338,3 +338,46 @@ TUNTAS_PRIVACY_CONTACT_EMAIL = env_str("TUNTAS_PRIVACY_CONTACT_EMAIL", "")
 TUNTAS_SITE_NAME = "Tuntas"
 # Demo accounts (tuntas demo load) may sign in only where DEBUG is on.
 TUNTAS_ALLOW_DEMO_LOGIN = DEBUG
+
+# --- Export, import and open data (tuntas.transfer, tuntas.opendata; engineer D2) ---------
+# Export and import files live here, outside the web root; finished exports expire.
+TRANSFER_DIR = VAR_DIR / "transfer"
+# Exports up to this many rows stream straight to the browser; larger ones run as a job.
+EXPORT_SYNC_MAX_ROWS = env_int("EXPORT_SYNC_MAX_ROWS", 5000, minimum=0)
+EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 48, minimum=1)
+IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 200, minimum=1)
+# Open data: the licence named on every dataset, and how long computed datasets are cached.
+OPENDATA_LICENCE = env_str("OPENDATA_LICENCE", "CC BY 4.0")
+OPENDATA_LICENCE_URL = env_str(
+    "OPENDATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)
+# The worker recomputes every hour; two hours of cache means visitors never wait for it.
+OPENDATA_CACHE_SECONDS = env_int("OPENDATA_CACHE_SECONDS", 7200, minimum=0)
+# Counts below this are suppressed (with complementary suppression) in open data.
+OPENDATA_MIN_COUNT = env_int("OPENDATA_MIN_COUNT", 5, minimum=2)
+
+# --- Webhooks and referrals between instances (tuntas.webhooks, tuntas.referrals) ---------
+# Attempts before a webhook or peer message becomes a dead letter; back-off doubles from the
+# base up to the cap, with jitter; each request times out after WEBHOOK_TIMEOUT_SECONDS.
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=0)
+WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 3600, minimum=0)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+# A claim older than this is a worker that died mid-send; the message is sent again.
+WEBHOOK_SENDING_LEASE_SECONDS = env_int("WEBHOOK_SENDING_LEASE_SECONDS", 120, minimum=1)
+# Receivers on loopback/private/link-local addresses are refused unless this is on (it is on in
+# DEBUG, for a receiver on the developer's machine): a subscription must not reach the intranet.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", DEBUG)
+# Signed requests from peer instances older or newer than this are refused (clock skew).
+REFERRAL_SIGNATURE_WINDOW_SECONDS = env_int("REFERRAL_SIGNATURE_WINDOW_SECONDS", 300, minimum=5)
+
+# --- Open311 GeoReport v2 (tuntas.open311, /open311/v2/) ----------------------------------
+# realtime: POST requests answers with the service_request_id; batch: with a token that
+# GET tokens/{token} resolves. Requests per GET requests answer without page_size (≤ 1000,
+# the spec's cap; clients page with the page/page_size extension).
+OPEN311_SERVICE_TYPE = env_str("OPEN311_SERVICE_TYPE", "realtime")
+if OPEN311_SERVICE_TYPE not in ("realtime", "batch"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("OPEN311_SERVICE_TYPE must be realtime or batch.")
+OPEN311_DEFAULT_PAGE_SIZE = min(env_int("OPEN311_DEFAULT_PAGE_SIZE", 100, minimum=1), 1000)

@@ -14,3 +14,5 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 TUNTAS_ALLOW_DEMO_LOGIN = True
+# Test receivers listen on 127.0.0.1.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = True
