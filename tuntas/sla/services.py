@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from tuntas.audit.services import assign_editable, audit_record, changed_fields, field_values
@@ -130,11 +131,15 @@ def calendar_for(*, region_code: str = "") -> WorkingCalendar:
 
 
 def deadline_policy_for(*, stage: str, institution: Institution | None) -> DeadlinePolicy:
-    policy = None
+    """The institution's own policy for the stage, else the national default: one query."""
+    scope = Q(institution__isnull=True)
     if institution is not None:
-        policy = DeadlinePolicy.objects.filter(stage=stage, institution=institution).first()
-    if policy is None:
-        policy = DeadlinePolicy.objects.filter(stage=stage, institution__isnull=True).first()
+        scope |= Q(institution=institution)
+    policy = (
+        DeadlinePolicy.objects.filter(scope, stage=stage)
+        .order_by(F("institution").asc(nulls_last=True), "pk")
+        .first()
+    )
     if policy is None:
         raise LookupError(f"no deadline policy for stage {stage!r}")
     return policy
