@@ -20,6 +20,7 @@ from pytest_playwright.pytest_playwright import CreateContextCallback as CreateC
 from tests.browser.conftest import sign_in, use_language
 from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_report_journey import watch_errors
+from tuntas.complaints import codes
 
 pytestmark = pytest.mark.browser
 
@@ -83,7 +84,7 @@ def handle_until_response(officer: Person, number: str, title: str) -> None:
     page = officer.page
     page.goto(f"/staf/kasus/?number={number}")
     officer.check()
-    canonical = "LM-" + number[3:].replace("-", "")  # the receipt groups it: LM-26XXXX-XXXX
+    canonical = codes.normalise_public_number(number)  # the receipt shows it grouped
     page.get_by_role("link", name=canonical, exact=True).click()
     expect(page.locator("h1")).to_have_text(title)
     expect(page.locator("[data-state]")).to_have_attribute("data-state", "received")

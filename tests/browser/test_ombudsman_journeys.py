@@ -37,6 +37,7 @@ from pytest_playwright.pytest_playwright import CreateContextCallback as CreateC
 from tests.browser.conftest import sign_in, use_language
 from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_report_journey import watch_errors
+from tuntas.complaints import codes
 
 pytestmark = pytest.mark.browser
 
@@ -124,8 +125,8 @@ def open_case(someone: Person, number: str) -> None:
 
 
 def canonical(number: str) -> str:
-    """LM-26XXXX-XXXX (as the receipt groups it) → LM-26XXXXXXXX."""
-    return "LM-" + number[3:].replace("-", "")
+    """The number as stored, from the grouped form the receipt shows."""
+    return codes.normalise_public_number(number)
 
 
 def verify(assistant: Person) -> None:

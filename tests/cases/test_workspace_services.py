@@ -86,7 +86,7 @@ def test_a_bulk_step_refuses_what_the_actor_may_not_do_and_runs_the_rest(region)
             selected=[
                 (mine.report.public_number, mine.version),
                 (other_unit.report.public_number, other_unit.version),
-                ("LM-26XXXXXXXX", 1),
+                ("LM-26AAAAAAAA", 1),  # no such report
             ],
             unit=region.magelang_pupr,
         )

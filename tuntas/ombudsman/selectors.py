@@ -7,6 +7,7 @@ partner's liaison: an administrator (admin_instansi) of the reported institution
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -167,3 +168,26 @@ def partner_open_cases(*, actor: Any, institution: Institution) -> QuerySet[Ombu
         .select_related("report", "report__unit", "office")
         .prefetch_related("unit_pushes")
     )
+
+
+def ombudsman_cases_filtered(
+    cases: QuerySet[OmbudsmanCase],
+    *,
+    today: datetime.date,
+    state: str = "",
+    track: str = "",
+    deadline: str = "",
+    assigned_to_id: int | None = None,
+) -> QuerySet[OmbudsmanCase]:
+    """The Ombudsman list's narrowing (shared by the list and its export): one stage, or the
+    open ones when empty; a track; ``deadline`` overdue or week; one assistant's cases."""
+    cases = cases.filter(state=state) if state else cases.filter(state__in=sorted(OPEN_STATES))
+    if track:
+        cases = cases.filter(track=track)
+    if deadline == "overdue":
+        cases = cases.filter(due_on__lt=today)
+    elif deadline == "week":
+        cases = cases.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=7))
+    if assigned_to_id is not None:
+        cases = cases.filter(assigned_to_id=assigned_to_id)
+    return cases

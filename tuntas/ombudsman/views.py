@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
@@ -27,6 +26,7 @@ from tuntas.ombudsman.selectors import (
     can_use_case_room,
     letter_get_for_actor,
     ombudsman_case_get_for_actor,
+    ombudsman_cases_filtered,
     ombudsman_cases_visible_to,
 )
 from tuntas.ombudsman.services import CaseConflict
@@ -73,19 +73,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "report", "office", "assigned_to"
     )
     if form.is_valid():
-        today = timezone.localdate()
-        if form.cleaned_data["state"]:
-            cases = cases.filter(state=form.cleaned_data["state"])
-        else:
-            cases = cases.filter(state__in=sorted(OPEN_STATES))
-        if form.cleaned_data["mine"]:
-            cases = cases.filter(assigned_to_id=request.user.pk)
-        if form.cleaned_data["track"]:
-            cases = cases.filter(track=form.cleaned_data["track"])
-        if form.cleaned_data["deadline"] == "overdue":
-            cases = cases.filter(due_on__lt=today)
-        elif form.cleaned_data["deadline"] == "week":
-            cases = cases.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=7))
+        cases = ombudsman_cases_filtered(
+            cases,
+            today=timezone.localdate(),
+            state=form.cleaned_data["state"],
+            track=form.cleaned_data["track"],
+            deadline=form.cleaned_data["deadline"],
+            assigned_to_id=request.user.pk if form.cleaned_data["mine"] else None,
+        )
     else:
         cases = cases.filter(state__in=sorted(OPEN_STATES))
     return render(

@@ -19,8 +19,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from tuntas.ombudsman.models import OmbudsmanCase
-from tuntas.ombudsman.selectors import intake_offices_of, ombudsman_cases_visible_to
-from tuntas.ombudsman.workflow import OPEN_STATES, OmbudsmanState, Track
+from tuntas.ombudsman.selectors import (
+    intake_offices_of,
+    ombudsman_cases_filtered,
+    ombudsman_cases_visible_to,
+)
+from tuntas.ombudsman.workflow import OmbudsmanState, Track
 
 # (column name in the file, path on OmbudsmanCase). Stable codes, like the inbox export's.
 OMBUDSMAN_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -57,29 +61,27 @@ def ombudsman_export_cases(
 ) -> tuple[QuerySet[OmbudsmanCase], dict[str, str]]:
     """The actor's Ombudsman cases narrowed as the list narrows them; errors by parameter."""
     errors: dict[str, str] = {}
-    cases = ombudsman_cases_visible_to(actor)
     state = _last(query, "state")
     if state and state not in OmbudsmanState.values:
         errors["state"] = _("Choose one of the stages in the list.")
-    cases = (
-        cases.filter(state=state)
-        if state and "state" not in errors
-        else cases.filter(state__in=sorted(OPEN_STATES))
-    )
+        state = ""
     track = _last(query, "track")
     if track and track not in Track.values:
         errors["track"] = _("Choose one of the tracks in the list.")
-    elif track:
-        cases = cases.filter(track=track)
+        track = ""
     deadline = _last(query, "deadline")
-    if deadline == "overdue":
-        cases = cases.filter(due_on__lt=today)
-    elif deadline == "week":
-        cases = cases.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=7))
-    elif deadline:
+    if deadline not in ("", "overdue", "week"):
         errors["deadline"] = _("Choose “overdue” or “due within 7 days”.")
-    if _last(query, "mine").lower() in _TRUE:
-        cases = cases.filter(assigned_to_id=getattr(actor, "pk", None))
+        deadline = ""
+    mine = _last(query, "mine").lower() in _TRUE
+    cases = ombudsman_cases_filtered(
+        ombudsman_cases_visible_to(actor),
+        today=today,
+        state=state,
+        track=track,
+        deadline=deadline,
+        assigned_to_id=getattr(actor, "pk", None) if mine else None,
+    )
     return cases.order_by("due_on", "opened_at", "pk"), errors
 
 
