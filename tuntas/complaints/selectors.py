@@ -30,10 +30,17 @@ def categories_active() -> QuerySet[Category]:
 def report_get_for_tracking(*, number: str, access_code: str) -> Report | None:
     """The report when number and code match; None otherwise, whichever of the two is wrong."""
     normalised = codes.normalise_public_number(number)
+    # Three columns, no ORDER BY: the number is unique, and a look-up only needs the match
+    # (the page it leads to loads the report in full).
     report = (
-        Report.objects.select_related("institution", "unit", "category")
-        .filter(public_number=normalised)
-        .first()
+        next(
+            iter(
+                Report.objects.filter(public_number=normalised).only(
+                    "pk", "public_number", "access_code_hash"
+                )[:1]
+            ),
+            None,
+        )
         if codes.PUBLIC_NUMBER_PATTERN.match(normalised)
         else None
     )
