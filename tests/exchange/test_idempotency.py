@@ -150,7 +150,7 @@ def test_the_report_and_its_stored_answer_commit_together(region, channel, post,
     def lost(**kwargs):
         raise RuntimeError("connection dropped while storing the answer")
 
-    monkeypatch.setattr(idempotency, "idempotency_record_complete", lost)
+    monkeypatch.setattr(idempotency, "idempotency_record_store", lost)
     assert post(report_body(region), **with_key()).status_code == 500
     assert not Report.objects.exists()
     assert not AuditEvent.objects.filter(action="report.submitted").exists()
@@ -268,11 +268,11 @@ def test_a_slow_worker_whose_key_was_taken_over_rolls_its_work_back(region, chan
 def test_a_new_key_its_report_and_its_answer_are_written_in_one_transaction(
     region, channel, monkeypatch
 ):
-    """No record of a new key is committed on its own before the work (one write per request)."""
+    """No record of a new key is committed on its own before the work (one write per request):
+    the completed record is written after the work, in the work's still open transaction."""
     seen: list[bool] = []
 
     def work() -> StoredResponse:
-        # Inside the work, the record exists only in the same, still open transaction.
         seen.append(transaction.get_connection().in_atomic_block)
         seen.append(IdempotencyRecord.objects.filter(key=KEY).exists())
         return StoredResponse(status=201, content=b"{}")
@@ -290,7 +290,7 @@ def test_a_new_key_its_report_and_its_answer_are_written_in_one_transaction(
         work=work,
         client_error=lambda error: None,
     )
-    assert outcome.replayed is False and seen == [True, True]
+    assert outcome.replayed is False and seen == [True, False]
     assert begun == []  # the two-step path was not taken
     assert IdempotencyRecord.objects.get().state == IdempotencyState.COMPLETED
 

@@ -137,6 +137,25 @@ def idempotency_record_complete(*, record: IdempotencyRecord, response: StoredRe
         raise _RecordLost(record.key)
 
 
+def idempotency_record_store(
+    *, client: ApiClient, key: str, fingerprint: str, response: StoredResponse
+) -> IdempotencyRecord:
+    """A completed record with its answer, in the caller's transaction (IntegrityError when the
+    key is taken)."""
+    now = timezone.now()
+    return IdempotencyRecord.objects.create(
+        client=client,
+        key=key,
+        request_fingerprint=fingerprint,
+        state=IdempotencyState.COMPLETED,
+        response_status=response.status,
+        response_body=seal_text(response.content.decode()),
+        created_at=now,
+        locked_at=now,
+        expires_at=now + _retention(),
+    )
+
+
 def idempotency_record_abandon(*, record: IdempotencyRecord) -> None:
     """Free the key after a server error, unless another attempt has taken it since."""
     IdempotencyRecord.objects.filter(
@@ -189,20 +208,11 @@ def _store_refusal(
     *, client: ApiClient, key: str, fingerprint: str, refusal: StoredResponse
 ) -> IdempotentOutcome | None:
     """Keep a refusal under a key nobody holds yet; None when another request got there first."""
-    now = timezone.now()
     try:
         with transaction.atomic():
             _claim_without_waiting(client=client, key=key)
-            IdempotencyRecord.objects.create(
-                client=client,
-                key=key,
-                request_fingerprint=fingerprint,
-                state=IdempotencyState.COMPLETED,
-                response_status=refusal.status,
-                response_body=seal_text(refusal.content.decode()),
-                created_at=now,
-                locked_at=now,
-                expires_at=now + _retention(),
+            idempotency_record_store(
+                client=client, key=key, fingerprint=fingerprint, response=refusal
             )
     except IntegrityError:
         return None
@@ -217,29 +227,26 @@ def _first_attempt(
     work: Callable[[], StoredResponse],
     client_error: Callable[[Exception], StoredResponse | None],
 ) -> IdempotentOutcome | None:
-    """A key seen for the first time: one transaction. None when another request took it."""
+    """A key seen for the first time: one transaction. None when another request took it.
+
+    The record is written completed, after the work, in the work's transaction: it is never
+    committed in flight, so one INSERT does (no UPDATE). A concurrent request with the key
+    meets the advisory lock on PostgreSQL (409) and waits for the write lock on SQLite; one
+    that slips in after a commit fails on the unique key and replays the stored answer.
+    """
     try:
         with transaction.atomic():
             _claim_without_waiting(client=client, key=key)
-            now = timezone.now()
+            response = work()
             try:
-                record = IdempotencyRecord.objects.create(
-                    client=client,
-                    key=key,
-                    request_fingerprint=fingerprint,
-                    created_at=now,
-                    locked_at=now,
-                    expires_at=now + _retention(),
+                idempotency_record_store(
+                    client=client, key=key, fingerprint=fingerprint, response=response
                 )
             except IntegrityError:
                 raise _KeyTaken(key) from None  # leaves the transaction, which rolls back
-            response = work()
-            idempotency_record_complete(record=record, response=response)
         return IdempotentOutcome(response=response, replayed=False)
     except _KeyTaken:
         return None
-    except _RecordLost:
-        raise IdempotencyKeyInFlight(key) from None
     except IdempotencyConflict:
         raise
     except Exception as error:

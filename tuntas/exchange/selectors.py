@@ -35,10 +35,19 @@ def api_client_for_key(key: str) -> ApiClient | None:
     prefix, dot, _secret = key.partition(".")
     client = None
     if dot and len(prefix) == KEY_PREFIX_LENGTH:
-        client = ApiClient.objects.select_related("institution").filter(key_prefix=prefix).first()
+        # The prefix is unique: no ORDER BY, an index look-up.
+        client = next(
+            iter(ApiClient.objects.select_related("institution").filter(key_prefix=prefix)[:1]),
+            None,
+        )
     stored = client.key_hash if client is not None else _DUMMY_HASH
     matches = hmac.compare_digest(hash_api_key(key), stored)
     return client if client is not None and matches else None
+
+
+def client_may_submit_to(client: ApiClient, institution: Institution) -> bool:
+    """institutions_open_to(client) contains ``institution``, decided without a query."""
+    return client.institution.is_ombudsman or institution.pk == client.institution_id
 
 
 def institutions_open_to(client: ApiClient) -> QuerySet[Institution]:

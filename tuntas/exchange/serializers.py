@@ -126,7 +126,10 @@ class ReportInput(StrictSerializer):
     attachments = AttachmentInput(many=True, required=False)
 
     def validate_institution(self, slug: str) -> Any:
-        institution = institutions_open_to(self.context["client"]).filter(slug=slug).first()
+        # Slugs are unique: no ORDER BY.
+        institution = next(
+            iter(institutions_open_to(self.context["client"]).filter(slug=slug)[:1]), None
+        )
         if institution is None:
             # The same answer for "does not exist" and "not yours": nothing is revealed.
             raise serializers.ValidationError(
@@ -135,7 +138,7 @@ class ReportInput(StrictSerializer):
         return institution
 
     def validate_category(self, slug: str) -> Category:
-        category = Category.objects.filter(slug=slug, is_active=True).first()
+        category = next(iter(Category.objects.filter(slug=slug, is_active=True)[:1]), None)
         if category is None:
             raise serializers.ValidationError(_("Unknown category code."))
         return category

@@ -18,7 +18,7 @@ from tuntas.audit.services import audit_record
 from tuntas.complaints.models import Channel, Report
 from tuntas.complaints.services import ReportDraft, SubmittedReport, report_submit
 from tuntas.exchange.models import ApiClient, ApiScope
-from tuntas.exchange.selectors import KEY_PREFIX_LENGTH, hash_api_key, institutions_open_to
+from tuntas.exchange.selectors import KEY_PREFIX_LENGTH, client_may_submit_to, hash_api_key
 from tuntas.institutions.models import Institution
 
 _PREFIX_ALPHABET = string.ascii_lowercase + string.digits
@@ -187,19 +187,17 @@ def _existing(reference: str) -> Report | None:
     if not reference:
         return None
     # The same condition as the partial unique index, and no ordering: an index look-up.
-    return (
-        Report.objects.filter(channel=Channel.API, channel_reference=reference)
-        .exclude(channel_reference="")
-        .order_by()
-        .first()
+    matches = Report.objects.filter(channel=Channel.API, channel_reference=reference).exclude(
+        channel_reference=""
     )
+    return next(iter(matches[:1]), None)
 
 
 def api_report_submit(
     *, client: ApiClient, draft: ReportDraft, external_id: str = ""
 ) -> SubmittedReport:
     """A report from a channel system: the intake pipeline plus an event naming the client."""
-    if not institutions_open_to(client).filter(pk=draft.institution.pk).exists():
+    if not client_may_submit_to(client, draft.institution):
         raise ValidationError(
             {"institution": _("Unknown institution, or one this API key may not send reports to.")}
         )
