@@ -21,12 +21,11 @@ MAX_PAGE_SIZE = 1000
 def default_page_size() -> int:
     """Requests per answer when the client names no page_size (at most the spec's 1000).
 
-    GeoReport v2 bounds the default answer by 1000 requests or 90 days; this server pages by
-    the documented page/page_size extension and answers OPEN311_DEFAULT_PAGE_SIZE by default
-    (100), so that a poll of a busy endpoint stays cheap. Set it to 1000 for clients that do
-    not page.
+    GeoReport v2 bounds the default answer by the last 90 days or the first 1000 requests,
+    whichever is smaller: OPEN311_DEFAULT_PAGE_SIZE is 1000 unless an operator lowers it;
+    clients may page with the page/page_size extension either way.
     """
-    return min(int(getattr(settings, "OPEN311_DEFAULT_PAGE_SIZE", 100)), MAX_PAGE_SIZE)
+    return min(int(getattr(settings, "OPEN311_DEFAULT_PAGE_SIZE", MAX_PAGE_SIZE)), MAX_PAGE_SIZE)
 
 
 DEFAULT_WINDOW = datetime.timedelta(days=90)

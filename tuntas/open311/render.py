@@ -82,6 +82,11 @@ def respond(fmt: str, root: str, document: Any, *, status: int = 200) -> HttpRes
     return HttpResponse(to_xml(root, document), status=status, content_type=XML_TYPE)
 
 
+def respond_json_items(items: list[bytes]) -> HttpResponse:
+    """A JSON array of already encoded items (each what ``to_json`` makes of one)."""
+    return HttpResponse(b"[" + b",".join(items) + b"]", content_type=JSON_TYPE)
+
+
 def errors(fmt: str, status: int, *descriptions: str) -> HttpResponse:
     """The spec's envelope: ``<errors><error><code/><description/></error>…`` or a JSON array."""
     items = [{"code": status, "description": text} for text in descriptions]

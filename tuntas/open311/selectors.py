@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import translation
 
 from tuntas.audit import registry
 from tuntas.audit.models import AuditEvent
@@ -24,6 +25,7 @@ from tuntas.open311.mapping import (
     w3c,
 )
 from tuntas.open311.models import RequestToken
+from tuntas.open311.render import to_json
 
 _COLUMNS = (
     "pk",
@@ -67,6 +69,13 @@ def units_of(institution: Institution | None) -> list[tuple[int, str]]:
     return list(institution.units.filter(is_active=True).order_by("name").values_list("pk", "name"))
 
 
+# Documents remembered per worker process: a few pages of the default (1000-request) answer,
+# about 2 KB each with its JSON.
+DOCUMENT_CACHE_SIZE = 8192
+# A row of requests_find: a named tuple of _COLUMNS (hashable, so documents can be cached).
+PublicRow = Any
+
+
 @dataclass(frozen=True)
 class RequestFilter:
     jurisdiction: Institution | None
@@ -84,7 +93,7 @@ def _public() -> QuerySet[Report]:
     return Report.objects.filter(visibility=Visibility.PUBLIC)
 
 
-def requests_find(criteria: RequestFilter) -> list[dict[str, Any]]:
+def requests_find(criteria: RequestFilter) -> list[PublicRow]:
     """Public reports, newest first, bounded: one query, on the public indexes."""
     reports = _public()
     if criteria.jurisdiction is not None:
@@ -109,13 +118,13 @@ def requests_find(criteria: RequestFilter) -> list[dict[str, Any]]:
                     Q(agency_case__state__in=sorted(OPEN311_CLOSED_STATES))
                     | Q(agency_case__isnull=True, status=ReportStatus.WITHDRAWN)
                 )
-    rows = reports.order_by("-submitted_at", "-pk").values(*_COLUMNS)[
+    rows = reports.order_by("-submitted_at", "-pk").values_list(*_COLUMNS, named=True)[
         criteria.offset : criteria.offset + criteria.limit
     ]
     return list(rows)
 
 
-def request_get(*, number: str, jurisdiction: Institution | None) -> dict[str, Any] | None:
+def request_get(*, number: str, jurisdiction: Institution | None) -> PublicRow | None:
     found = requests_find(RequestFilter(jurisdiction=jurisdiction, ids=[number], limit=1))
     return found[0] if found else None
 
@@ -132,39 +141,55 @@ def _public_texts(description: str, address: str, sealed: str | None) -> tuple[s
     return redact_text(description, identity=identity), redact_text(address, identity=identity)
 
 
-def request_document(row: dict[str, Any], *, language: str) -> dict[str, Any]:
-    """One ``request`` of GeoReport v2, every field in the spec's order."""
-    case_state = row["agency_case__state"]
-    status = open311_status(case_state=case_state, report_status=row["status"])
-    closed_at = row["agency_case__closed_at"]
-    updated = closed_at if status == "closed" and closed_at is not None else row["updated_at"]
-    agency = row["agency_case__institution__name"] or row["institution__name"]
-    if row["unit__name"]:
-        agency = f"{agency} — {row['unit__name']}"
+@functools.lru_cache(maxsize=256)
+def _status_notes(case_state: str | None, report_status: str, language: str) -> str:
+    with translation.override(language):
+        return status_notes(case_state=case_state, report_status=report_status)
+
+
+@functools.lru_cache(maxsize=DOCUMENT_CACHE_SIZE)
+def request_document(row: PublicRow, *, language: str) -> dict[str, Any]:
+    """One ``request`` of GeoReport v2, every field in the spec's order.
+
+    Remembered per process, keyed on the whole row and the language — everything the document
+    depends on — so a changed report is a new key, never a stale answer. Callers must not
+    change the dict they get (copy it to add to it).
+    """
+    case_state = row.agency_case__state
+    status = open311_status(case_state=case_state, report_status=row.status)
+    closed_at = row.agency_case__closed_at
+    updated = closed_at if status == "closed" and closed_at is not None else row.updated_at
+    agency = row.agency_case__institution__name or row.institution__name
+    if row.unit__name:
+        agency = f"{agency} — {row.unit__name}"
     english = language.startswith("en")
-    address = ", ".join(part for part in (row["address"], row["kelurahan"]) if part)
-    description, address = _public_texts(row["description"], address, row["identity__sealed"])
+    address = ", ".join(part for part in (row.address, row.kelurahan) if part)
+    description, address = _public_texts(row.description, address, row.identity__sealed)
     return {
-        "service_request_id": row["public_number"],
+        "service_request_id": row.public_number,
         "status": status,
-        "status_notes": status_notes(case_state=case_state, report_status=row["status"]),
-        "service_name": row["category__name_en"] if english else row["category__name_id"],
-        "service_code": row["category__slug"],
+        "status_notes": _status_notes(case_state, row.status, language),
+        "service_name": row.category__name_en if english else row.category__name_id,
+        "service_code": row.category__slug,
         "description": description,
         "agency_responsible": agency,
         "service_notice": "",
-        "requested_datetime": w3c(row["submitted_at"]),
+        "requested_datetime": w3c(row.submitted_at),
         "updated_datetime": w3c(updated),
-        "expected_datetime": w3c(end_of_day(row["agency_case__due_on"]))
-        if status == "open"
-        else None,
+        "expected_datetime": w3c(end_of_day(row.agency_case__due_on)) if status == "open" else None,
         "address": address,
         "address_id": "",
         "zipcode": "",
-        "lat": float(row["latitude"]) if row["latitude"] is not None else None,
-        "long": float(row["longitude"]) if row["longitude"] is not None else None,
+        "lat": float(row.latitude) if row.latitude is not None else None,
+        "long": float(row.longitude) if row.longitude is not None else None,
         "media_url": "",
     }
+
+
+@functools.lru_cache(maxsize=DOCUMENT_CACHE_SIZE)
+def request_json(row: PublicRow, *, language: str) -> bytes:
+    """The document as a JSON array item, encoded once per row and language (as above)."""
+    return to_json(request_document(row, language=language))
 
 
 def request_notes(report_ids: list[int]) -> dict[int, list[dict[str, Any]]]:

@@ -26,7 +26,7 @@ from tuntas.complaints.services import ReportDraft
 from tuntas.exchange.authentication import ApiClientRateThrottle
 from tuntas.exchange.errors import django_validation_fields
 from tuntas.exchange.models import ApiClient
-from tuntas.exchange.selectors import api_client_for_key, institutions_open_to
+from tuntas.exchange.selectors import api_client_for_key, client_may_submit_to
 from tuntas.exchange.transport import api_language
 from tuntas.institutions.models import Institution
 from tuntas.open311 import selectors
@@ -39,7 +39,7 @@ from tuntas.open311.mapping import (
     default_page_size,
     service_type,
 )
-from tuntas.open311.render import JSON_TYPE, XML_TYPE, Many, errors, respond
+from tuntas.open311.render import JSON_TYPE, XML_TYPE, Many, errors, respond, respond_json_items
 from tuntas.open311.services import open311_request_submit
 
 MAX_DESCRIPTION = 4000
@@ -282,17 +282,29 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     rows = selectors.requests_find(
         selectors.RequestFilter(**criteria, offset=(page - 1) * page_size, limit=page_size)
     )
-    return respond(fmt, "service_requests", Many("request", _documents(request, rows, arguments)))
+    return _requests(request, fmt, rows, arguments)
 
 
-def _documents(request: HttpRequest, rows: list[dict[str, Any]], arguments: Any) -> list[Any]:
+def _requests(
+    request: HttpRequest, fmt: str, rows: list[selectors.PublicRow], arguments: Any
+) -> HttpResponse:
     language = api_language(request)
-    documents = [selectors.request_document(row, language=language) for row in rows]
     if _arg(arguments, "extensions") == "true":
-        notes = selectors.request_notes([row["pk"] for row in rows])
-        for row, document in zip(rows, documents, strict=True):
-            document["notes"] = Many("note", notes.get(row["pk"], []))
-    return documents
+        notes = selectors.request_notes([row.pk for row in rows])
+        documents = [
+            # A copy: the cached document is shared by every answer of this process.
+            {
+                **selectors.request_document(row, language=language),
+                "notes": Many("note", notes.get(row.pk, [])),
+            }
+            for row in rows
+        ]
+    elif fmt == "json":
+        # The commonest answer, a polled feed, joins documents encoded once per row.
+        return respond_json_items([selectors.request_json(row, language=language) for row in rows])
+    else:
+        documents = [selectors.request_document(row, language=language) for row in rows]
+    return respond(fmt, "service_requests", Many("request", documents))
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -302,9 +314,7 @@ def request_detail(request: HttpRequest, fmt: str, number: str) -> HttpResponse:
         row = selectors.request_get(number=number, jurisdiction=jurisdiction)
         if row is None:
             raise Refusal(404, _("Unknown service_request_id: %(id)s.") % {"id": number})
-        return respond(
-            fmt, "service_requests", Many("request", _documents(request, [row], request.GET))
-        )
+        return _requests(request, fmt, [row], request.GET)
 
     with _speaking(request):
         return _answer(fmt, view)
@@ -378,7 +388,7 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     source = request.POST
     client = _client(source if "api_key" in source else request.GET)
     jurisdiction = _jurisdiction(source) or client.institution
-    if not institutions_open_to(client).filter(pk=jurisdiction.pk).exists():
+    if not client_may_submit_to(client, jurisdiction):
         raise Refusal(404, _("Unknown jurisdiction_id: %(id)s.") % {"id": jurisdiction.slug})
     code = _arg(source, "service_code")
     if code is None:
