@@ -19,7 +19,7 @@ import django
 django.setup()
 from django.conf import settings
 from tuntas.complaints.abuse import limit_count, limit_hit, tracking_failure_limit
-assert settings.CACHES["default"]["BACKEND"] == "diskcache.DjangoCache"
+assert settings.CACHES["default"]["BACKEND"] == "tuntas.core.cache.PersistentDiskCache"
 limit = tracking_failure_limit()
 action, client, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 if action == "hit":

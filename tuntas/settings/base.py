@@ -151,7 +151,7 @@ else:
     # commit instead of a temporary file, a rename and a directory listing.
     CACHES = {
         "default": {
-            "BACKEND": "diskcache.DjangoCache",
+            "BACKEND": "tuntas.core.cache.PersistentDiskCache",
             "LOCATION": str(VAR_DIR / "cache"),
             "TIMEOUT": 300,
             "SHARDS": 4,
