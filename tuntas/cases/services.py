@@ -101,7 +101,9 @@ def _step(
 
 def agency_case_open(*, report: Any, actor: Any = None) -> AgencyCase:
     """Start the agency track of a new report; called by report_submit in its transaction."""
-    with transaction.atomic():
+    # No savepoint of its own: nothing here is caught and retried; report_submit's savepoint
+    # covers it (two round trips fewer per submission on PostgreSQL).
+    with transaction.atomic(savepoint=False):
         case = AgencyCase(
             report=report,
             institution=report.institution,

@@ -56,6 +56,18 @@ from tuntas.notifications.services import notification_queue
 OMBUDSMAN_TIME_LIMIT_DAYS = 2 * 365
 
 
+class DuplicateChannelMessage(IntegrityError):
+    """The channel already delivered this message (its channel_reference): ``report`` has it.
+
+    An IntegrityError, as the unique index raises it, so that callers catching that still
+    do; raised after this function's savepoint is rolled back, so the transaction is usable.
+    """
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(report.public_number)
+        self.report = report
+
+
 @dataclass
 class ReportDraft:
     """What a reporter tells us, from any channel, before it becomes a report."""
@@ -295,15 +307,19 @@ def report_submit(
                 fault_point("report.before_commit")
                 transaction.on_commit(lambda: fault_point("report.after_commit"))
                 return SubmittedReport(report=report, access_code=access_code)
-        except IntegrityError:
+        except IntegrityError as error:
             # A clash of random report numbers (1 in 2^40) or a duplicate channel message.
-            if (
-                draft.channel_reference
-                and Report.objects.filter(
+            existing = (
+                Report.objects.filter(
                     channel=channel, channel_reference=draft.channel_reference[:200]
-                ).exists()
-            ):
-                raise
+                )
+                .only("pk", "public_number")
+                .first()
+                if draft.channel_reference
+                else None
+            )
+            if existing is not None:
+                raise DuplicateChannelMessage(existing) from error
             continue
     raise RuntimeError("could not allocate a report number")
 

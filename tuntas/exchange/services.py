@@ -9,14 +9,19 @@ import string
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuntas.audit.services import audit_record
+from tuntas.audit.services import audit_batch, audit_record
 from tuntas.complaints.models import Channel, Report
-from tuntas.complaints.services import ReportDraft, SubmittedReport, report_submit
+from tuntas.complaints.services import (
+    DuplicateChannelMessage,
+    ReportDraft,
+    SubmittedReport,
+    report_submit,
+)
 from tuntas.exchange.models import ApiClient, ApiScope
 from tuntas.exchange.selectors import KEY_PREFIX_LENGTH, client_may_submit_to, hash_api_key
 from tuntas.institutions.models import Institution
@@ -190,7 +195,7 @@ def _existing(reference: str) -> Report | None:
     matches = Report.objects.filter(channel=Channel.API, channel_reference=reference).exclude(
         channel_reference=""
     )
-    return next(iter(matches[:1]), None)
+    return next(iter(matches.only("pk", "public_number")[:1]), None)
 
 
 def api_report_submit(
@@ -206,7 +211,8 @@ def api_report_submit(
     if duplicate is not None:
         raise DuplicateExternalId(duplicate)
     try:
-        with transaction.atomic():
+        # One batch: the client's event joins the report's and the case's in one chain write.
+        with transaction.atomic(), audit_batch():
             submitted = report_submit(
                 draft=dataclasses.replace(draft, channel_reference=reference),
                 channel=Channel.API,
@@ -223,10 +229,7 @@ def api_report_submit(
                     "external_id": external_id,
                 },
             )
-    except IntegrityError:
+    except DuplicateChannelMessage as clash:
         # A concurrent request with the same external id committed first.
-        duplicate = _existing(reference)
-        if duplicate is None:
-            raise
-        raise DuplicateExternalId(duplicate) from None
+        raise DuplicateExternalId(clash.report) from None
     return submitted
