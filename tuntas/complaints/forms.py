@@ -318,7 +318,11 @@ class ReportForm(forms.Form):
         if not raw.isdigit():
             return None
         if getattr(self, "_selected", (None, None))[0] != raw:  # read once per form
-            self._selected = (raw, institutions_for_reports_by_pk(int(raw)))
+            # Usually in the list just read for the choices (the same filter); else one query.
+            listed = next(
+                (i for i in getattr(self, "institution_choices", []) if i.pk == int(raw)), None
+            )
+            self._selected = (raw, listed or institutions_for_reports_by_pk(int(raw)))
         return self._selected[1]
 
     def _institution_choices(self) -> list[Any]:
