@@ -43,10 +43,10 @@ from tuntas.complaints.models import (
     ReportStatus,
     Visibility,
 )
+from tuntas.core.bulk import PreparedInsert, sqlite_last_rows, sqlite_page_cache
 from tuntas.institutions.models import Institution
 from tuntas.sla.calendar import Paused
 from tuntas.sla.services import calendar_for, deadline_policy_for, due_date
-from tuntas.transfer.bulk import PreparedInsert, sqlite_last_rows, sqlite_page_cache
 from tuntas.transfer.fields import (
     FIELD_NAMES,
     Lookups,

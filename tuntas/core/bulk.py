@@ -1,4 +1,4 @@
-"""One prepared INSERT for many rows: the fast write path of the import.
+"""One prepared INSERT for many rows: the fast write path of the import and the seeder.
 
 Django's ``bulk_create`` builds a model instance per row and compiles a new statement for every
 ~30 rows on SQLite (its bound-parameter limit), which caps an import near 2,000 reports per

@@ -11,7 +11,7 @@ from tests.transfer.helpers import csv_bytes, row
 from tests.transfer.test_import import checked_and_imported
 from tuntas.cases.models import AgencyCase
 from tuntas.complaints.models import Category, Report
-from tuntas.transfer.bulk import PreparedInsert, sqlite_page_cache
+from tuntas.core.bulk import PreparedInsert, sqlite_page_cache
 
 WIB = datetime.timezone(datetime.timedelta(hours=7))
 
