@@ -23,9 +23,9 @@ from tuntas.complaints.models import Category, IdentityMode, Visibility
 from tuntas.complaints.nik import validate_nik
 from tuntas.complaints.selectors import categories_active
 from tuntas.complaints.selectors_directory import (
-    institutions_for_reports,
-    institutions_for_reports_by_pk,
-    unit_choices_of,
+    InstitutionChoice,
+    directory_for_reports,
+    institution_choices_for_reports,
 )
 from tuntas.complaints.services import ReportDraft, report_is_past_ombudsman_time_limit
 from tuntas.institutions.models import Institution, Unit
@@ -285,10 +285,19 @@ class ReportForm(forms.Form):
             "count": int(settings.ATTACHMENT_MAX_COUNT),
             "mb": int(settings.ATTACHMENT_MAX_BYTES) // 2**20,
         }
-        self.institution_choices = institutions_for_reports(self._raw("institution_q").strip())
+        self.directory = directory_for_reports()
+        query = self._raw("institution_q").strip()
+        self.institution_choices = (
+            institution_choices_for_reports(query)
+            if query
+            else self.directory.institution_choices()
+        )
         selected = self.selected_institution()
-        if selected is not None and selected not in self.institution_choices:
-            self.institution_choices.insert(0, selected)  # a search never drops the choice made
+        if selected is not None and selected.pk not in {i.pk for i in self.institution_choices}:
+            # A search never drops the choice made.
+            self.institution_choices.insert(
+                0, InstitutionChoice(selected.pk, selected.name, selected.slug, selected.kind)
+            )
         cast(forms.ChoiceField, self.fields["institution"]).choices = self._institution_choices()
         cast(forms.ChoiceField, self.fields["unit"]).choices = self._unit_choices(selected)
         # htmx, when present: refresh the units on a change, narrow the list while typing.
@@ -318,25 +327,22 @@ class ReportForm(forms.Form):
         if not raw.isdigit():
             return None
         if getattr(self, "_selected", (None, None))[0] != raw:  # read once per form
-            # Usually in the list just read for the choices (the same filter); else one query.
-            listed = next(
-                (i for i in getattr(self, "institution_choices", []) if i.pk == int(raw)), None
-            )
-            self._selected = (raw, listed or institutions_for_reports_by_pk(int(raw)))
+            self._selected = (raw, self.directory.institution(int(raw)))
         return self._selected[1]
 
     def _institution_choices(self) -> list[Any]:
         groups: dict[str, list[tuple[str, str]]] = {}
         for institution in self.institution_choices:
-            label = str(institution.get_kind_display())
-            groups.setdefault(label, []).append((str(institution.pk), institution.name))
+            groups.setdefault(institution.kind_label, []).append(
+                (str(institution.pk), institution.name)
+            )
         return [("", _("Choose the institution")), *groups.items()]
 
     def _unit_choices(self, institution: Institution | None) -> list[tuple[str, str]]:
         if institution is None:
             return [("", _("Choose the institution first"))]
         choices = [("", _("I do not know / the institution as a whole"))]
-        for pk, name, depth in unit_choices_of(institution):
+        for pk, name, depth in self.directory.unit_choices(institution.pk):
             choices.append((str(pk), "— " * depth + name))
         return choices
 
@@ -344,18 +350,14 @@ class ReportForm(forms.Form):
         value = self.cleaned_data["institution"]
         institution = self.selected_institution() if value == self._raw("institution") else None
         if institution is None and value.isdigit():
-            institution = institutions_for_reports_by_pk(int(value))
+            institution = self.directory.institution(int(value))
         if institution is None:
             raise ValidationError(_("Choose the institution from the list."))
         return institution
 
     def clean_unit(self) -> Unit | None:
         value = self.cleaned_data.get("unit") or ""
-        if not value:
-            return None
-        return (
-            Unit.objects.filter(pk=int(value), is_active=True).first() if value.isdigit() else None
-        )
+        return self.directory.unit(int(value)) if value.isdigit() else None
 
     def clean_description(self) -> str:
         description = str(self.cleaned_data["description"])

@@ -1,51 +1,149 @@
 """Reads of the institution directory for the report form: which institutions take reports,
-and an institution's units as a choice list."""
+and an institution's units as a choice list.
+
+The form reads the directory three times per citizen (form, draft, send) and it changes a few
+times a year, so each process keeps one snapshot of it, checked on every use against a
+fingerprint of the institution, unit and category tables (row count, newest id and newest
+``updated_at`` of each: one small query). Every write to them goes through a service
+(``institutions.services``, ``complaints.services.category_create``) whose save sets
+``updated_at``: a created, edited, deactivated or deleted row changes the fingerprint, and the
+next read in any process builds a new snapshot. Callers get copies of the snapshot's model
+instances, so nothing a request does to them reaches another request.
+"""
 
 from __future__ import annotations
 
+import copy
+import functools
+import itertools
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
 from django.db.models import Q
 
+from tuntas.complaints.models import Category
 from tuntas.institutions.models import Institution, InstitutionKind, Unit
-from tuntas.institutions.selectors import institutions_public
+from tuntas.institutions.selectors import institutions_public, units_in_tree_order
 
 
-def institutions_for_reports(query: str = "") -> list[Institution]:
-    """Institutions whose services can be reported: active, not the Ombudsman offices themselves."""
-    institutions = institutions_public().exclude(kind__in=InstitutionKind.ombudsman_kinds())
-    if query:
-        institutions = institutions.filter(
+@dataclass(frozen=True)
+class InstitutionChoice:
+    pk: int
+    name: str
+    slug: str
+    kind: str
+
+    @property
+    def kind_label(self) -> str:
+        return str(InstitutionKind(self.kind).label)
+
+
+@dataclass(frozen=True)
+class ReportDirectory:
+    """One snapshot of the institutions that take reports and their active units. Methods
+    hand out copies of its model instances, the caller's to keep."""
+
+    fingerprint: tuple[Any, ...]
+    generation: int  # new for every snapshot this process builds
+    institutions: dict[int, Institution]  # in display order (kind, name)
+    units: dict[int, Unit]
+    unit_choices_by_institution: dict[int, tuple[tuple[int, str, int], ...]]
+
+    def institution_choices(self) -> list[InstitutionChoice]:
+        return [InstitutionChoice(i.pk, i.name, i.slug, i.kind) for i in self.institutions.values()]
+
+    def institution(self, pk: int) -> Institution | None:
+        institution = self.institutions.get(pk)
+        return copy.copy(institution) if institution is not None else None
+
+    def unit(self, pk: int) -> Unit | None:
+        unit = self.units.get(pk)
+        return copy.copy(unit) if unit is not None else None
+
+    def unit_choices(self, institution_pk: int) -> tuple[tuple[int, str, int], ...]:
+        """(id, name, depth) of the institution's active units in tree order."""
+        return self.unit_choices_by_institution.get(institution_pk, ())
+
+
+_snapshot: ReportDirectory | None = None
+_building = threading.Lock()
+_generations = itertools.count(1)
+
+
+def _reportable() -> Any:
+    return institutions_public().exclude(kind__in=InstitutionKind.ombudsman_kinds())
+
+
+@functools.cache
+def _fingerprint_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    columns = [
+        # Identifiers from the models' own metadata, quoted; no value comes from outside.
+        f"(SELECT {aggregate} FROM {quote(model._meta.db_table)})"  # noqa: S608
+        for model in (Institution, Unit, Category)
+        for aggregate in ("COUNT(*)", f"MAX({quote(model._meta.pk.column)})", "MAX(updated_at)")
+    ]
+    return f"SELECT {', '.join(columns)}"
+
+
+def _fingerprint() -> tuple[Any, ...]:
+    with connection.cursor() as cursor:
+        cursor.execute(_fingerprint_sql(connection.vendor))
+        return (connection.vendor, *cursor.fetchone())
+
+
+def directory_for_reports() -> ReportDirectory:
+    global _snapshot
+    fingerprint = _fingerprint()
+    snapshot = _snapshot
+    if snapshot is not None and snapshot.fingerprint == fingerprint:
+        return snapshot
+    with _building:
+        institutions = {i.pk: i for i in _reportable().order_by("kind", "name")}
+        units = {
+            unit.pk: unit
+            for unit in Unit.objects.filter(
+                institution__in=list(institutions), is_active=True
+            ).order_by("name")
+        }
+        by_institution: dict[int, list[Unit]] = {pk: [] for pk in institutions}
+        for unit in units.values():
+            by_institution[unit.institution_id].append(unit)
+        snapshot = ReportDirectory(
+            fingerprint=fingerprint,
+            generation=next(_generations),
+            institutions=institutions,
+            units=units,
+            unit_choices_by_institution={
+                pk: tuple((unit.pk, unit.name, depth) for unit, depth in units_in_tree_order(rows))
+                for pk, rows in by_institution.items()
+            },
+        )
+        _snapshot = snapshot
+    return snapshot
+
+
+def directory_forget() -> None:
+    """Drop this process's snapshot (tests whose frozen clock and rolled-back ids could
+    rebuild the same fingerprint over other rows)."""
+    global _snapshot
+    _snapshot = None
+
+
+def institution_choices_for_reports(query: str) -> list[InstitutionChoice]:
+    """Institutions that take reports whose name, or the name of one of whose active units,
+    matches the search words, in display order."""
+    rows = (
+        _reportable()
+        .filter(
             Q(name__icontains=query)
             | Q(short_name__icontains=query)
             | Q(units__name__icontains=query, units__is_active=True)
-        ).distinct()
-    return list(institutions.order_by("kind", "name"))
-
-
-def institutions_for_reports_by_pk(pk: int) -> Institution | None:
-    return (
-        institutions_public()
-        .exclude(kind__in=InstitutionKind.ombudsman_kinds())
-        .filter(pk=pk)
-        .first()
+        )
+        .distinct()
+        .order_by("kind", "name")
+        .values_list("pk", "name", "slug", "kind")
     )
-
-
-def unit_choices_of(institution: Institution) -> list[tuple[int, str, int]]:
-    """(id, name, depth) of the institution's active units in tree order, from one light query
-    (the choice list needs neither model instances nor the service points)."""
-    rows = list(
-        Unit.objects.filter(institution=institution, is_active=True)
-        .order_by("name")
-        .values_list("pk", "name", "parent_id")
-    )
-    ids = {pk for pk, _name, _parent in rows}
-    children: dict[int | None, list[tuple[int, str]]] = {}
-    for pk, name, parent_id in rows:
-        children.setdefault(parent_id if parent_id in ids else None, []).append((pk, name))
-    ordered: list[tuple[int, str, int]] = []
-    stack = [(pk, name, 0) for pk, name in reversed(children.get(None, []))]
-    while stack:
-        pk, name, depth = stack.pop()
-        ordered.append((pk, name, depth))
-        stack.extend((child, label, depth + 1) for child, label in reversed(children.get(pk, [])))
-    return ordered
+    return [InstitutionChoice(*row) for row in rows]

@@ -21,6 +21,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -40,7 +42,7 @@ from tuntas.complaints.attachments import AttachmentRefused, attachments_check
 from tuntas.complaints.forms import ReportForm
 from tuntas.complaints.models import IdentityMode, Visibility
 from tuntas.complaints.receipt import receipt_filename, receipt_pdf
-from tuntas.complaints.selectors_directory import institutions_for_reports
+from tuntas.complaints.selectors_directory import directory_for_reports
 from tuntas.complaints.services import report_submit
 from tuntas.complaints.staging import (
     STAGING_MAX_AGE_SECONDS,
@@ -114,7 +116,7 @@ def _first_visit_initial(request: HttpRequest) -> dict[str, str]:
     initial: dict[str, str] = {}
     slug = request.GET.get("instansi", "")
     if slug:
-        chosen = [i for i in institutions_for_reports() if i.slug == slug]
+        chosen = [i for i in directory_for_reports().institution_choices() if i.slug == slug]
         if chosen:
             initial["institution"] = str(chosen[0].pk)
     citizen = _citizen(request)
@@ -168,7 +170,37 @@ def _render_form(
         "retention_years": settings.IDENTITY_RETENTION_YEARS,
         "citizen": _citizen(request),
     }
+    blank = not (form.is_bound or form.initial or context["staged"] or file_errors)
+    if blank and context["citizen"] is None:
+        context["blank_fields"] = _blank_fields(request, context)
     return render(request, "complaints/report_form.html", context)
+
+
+# The fields of a blank form, per process: {(language, directory snapshot, day, …): html}.
+_blank_fields_rendered: dict[tuple[Any, ...], SafeString] = {}
+
+
+def _blank_fields(request: HttpRequest, context: dict[str, Any]) -> SafeString:
+    """The fieldsets of a blank report form. They depend only on the language, the directory
+    snapshot (institutions, units, categories), today's date (the date fields' upper bound)
+    and three settings; the CSRF token and the rest of the page stay outside, rendered per
+    request."""
+    form: ReportForm = context["form"]
+    key = (
+        get_language(),
+        form.directory.generation,
+        form.today,
+        settings.IDENTITY_RETENTION_YEARS,
+        settings.ATTACHMENT_MAX_COUNT,
+        settings.ATTACHMENT_MAX_BYTES,
+    )
+    html = _blank_fields_rendered.get(key)
+    if html is None:
+        html = render_to_string("complaints/_report_fields.html", context, request)
+        if len(_blank_fields_rendered) >= 8:
+            _blank_fields_rendered.clear()  # past days and directories, both languages
+        _blank_fields_rendered[key] = html
+    return html
 
 
 @never_cache

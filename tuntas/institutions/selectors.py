@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
@@ -52,29 +53,32 @@ def institution_get_public(*, slug: str) -> Institution:
         raise Http404("institution") from None
 
 
+def units_in_tree_order(units: Iterable[Unit]) -> list[tuple[Unit, int]]:
+    """Units, given in display order, as a tree walk: each followed by its children, with its
+    depth. A unit whose parent is not among them is shown at the top."""
+    units = list(units)
+    ids = {unit.pk for unit in units}
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id if unit.parent_id in ids else None, []).append(unit)
+    ordered: list[tuple[Unit, int]] = []
+    stack = [(unit, 0) for unit in reversed(children.get(None, []))]
+    while stack:
+        unit, depth = stack.pop()
+        ordered.append((unit, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(unit.pk, [])))
+    return ordered
+
+
 def institution_units_tree(*, institution: Institution) -> list[tuple[Unit, int]]:
     """Active units in display order with their depth, service points prefetched (2 queries)."""
-    units = list(
+    return units_in_tree_order(
         Unit.objects.filter(institution=institution, is_active=True)
         .prefetch_related(
             Prefetch("service_points", queryset=ServicePoint.objects.filter(is_active=True))
         )
         .order_by("name")
     )
-    children: dict[int | None, list[Unit]] = {}
-    ids = {unit.pk for unit in units}
-    for unit in units:
-        parent_id = unit.parent_id if unit.parent_id in ids else None
-        children.setdefault(parent_id, []).append(unit)
-    ordered: list[tuple[Unit, int]] = []
-
-    def walk(parent_id: int | None, depth: int) -> None:
-        for unit in children.get(parent_id, []):
-            ordered.append((unit, depth))
-            walk(unit.pk, depth + 1)
-
-    walk(None, 0)
-    return ordered
 
 
 def institution_partnerships(*, institution: Institution) -> QuerySet[Partnership]:
