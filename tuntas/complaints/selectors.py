@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from tuntas.accounts.access import scope_of
@@ -27,23 +29,32 @@ def categories_active() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True)
 
 
+_TRACKING_COLUMNS = ["id", "public_number", "access_code_hash"]
+
+
+@functools.cache
+def _tracking_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    column = {field.attname: quote(field.column) for field in Report._meta.concrete_fields}
+    columns = ", ".join(column[name] for name in _TRACKING_COLUMNS)
+    number = column["public_number"]
+    # Identifiers from the model's own metadata, quoted; the number travels as a parameter.
+    return f"SELECT {columns} FROM {quote(Report._meta.db_table)} WHERE {number} = %s"  # noqa: S608
+
+
+def _tracking_row(public_number: str) -> tuple[Any, ...] | None:
+    """The three columns a look-up needs, by the unique number. Written as SQL because this
+    is the busiest public query: building it through the ORM cost ten times the query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_tracking_sql(connection.vendor), [public_number])
+        return cursor.fetchone()
+
+
 def report_get_for_tracking(*, number: str, access_code: str) -> Report | None:
     """The report when number and code match; None otherwise, whichever of the two is wrong."""
     normalised = codes.normalise_public_number(number)
-    # Three columns, no ORDER BY: the number is unique, and a look-up only needs the match
-    # (the page it leads to loads the report in full).
-    report = (
-        next(
-            iter(
-                Report.objects.filter(public_number=normalised).only(
-                    "pk", "public_number", "access_code_hash"
-                )[:1]
-            ),
-            None,
-        )
-        if codes.PUBLIC_NUMBER_PATTERN.match(normalised)
-        else None
-    )
+    row = _tracking_row(normalised) if codes.PUBLIC_NUMBER_PATTERN.match(normalised) else None
+    report = Report.from_db(connection.alias, _TRACKING_COLUMNS, row) if row else None
     stored = report.access_code_hash if report is not None else _DUMMY_HASH
     matches = codes.access_code_matches(access_code, stored)
     return report if report is not None and matches else None
