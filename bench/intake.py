@@ -5,13 +5,16 @@ For each database (SQLite file, then a fresh PostgreSQL database) in a throw-awa
 1. migrate, collectstatic, ``tuntas demo load``, ``tuntas seed --reports N`` (1 M by default,
    timed) with a file of known number/code pairs, and API keys for 200 gateways;
 2. gunicorn (3 sync workers, DEBUG off, production settings untouched) serving Tuntas, and the
-   same gunicorn configuration serving bench/baseline_app (bare Django on the same database
-   settings: ``/hello`` and ``/insert``, one row in one transaction);
+   same gunicorn configuration serving bench/baseline_app's two views (``/hello``, and
+   ``/insert``: one row in one transaction) twice: as bare Django on the same database
+   settings and nothing else (``baseline_app.settings``), and under Tuntas's own settings, with
+   its whole middleware stack (``baseline_app.settings_stack``);
 3. for each scenario, a short warm-up and then ``--duration`` seconds at ``--clients``
    concurrent clients (closed loop, loopback only):
 
-   - ``hello``: GET /hello on the baseline app;
-   - ``insert``: POST /insert on the baseline app;
+   - ``hello``: GET /hello on the bare baseline app;
+   - ``insert``: POST /insert on the bare baseline app;
+   - ``hello_stack``, ``insert_stack``: the same under Tuntas's settings;
    - ``api``: POST /api/v1/reports (JSON, bearer key, Idempotency-Key), expecting 201;
    - ``web``: one citizen through the web form: GET /lapor/, POST /lapor/, POST
      /lapor/periksa/, GET /lapor/terima-kasih/ (the unit is the whole submission);
@@ -54,7 +57,7 @@ from loadgen import Browser, expect, next_address
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
 BIN = Path(sys.executable).parent
-SCENARIOS = ("hello", "insert", "api", "web", "lookup")
+SCENARIOS = ("hello", "insert", "hello_stack", "insert_stack", "api", "web", "lookup")
 TICKS = os.sysconf("SC_CLK_TCK")
 
 DESCRIPTIONS = (
@@ -154,10 +157,16 @@ def gunicorn(
 
 class Scenarios:
     def __init__(
-        self, app_port: int, base_port: int, catalogue: dict, pairs: list[tuple[str, str]]
+        self,
+        app_port: int,
+        base_port: int,
+        stack_port: int,
+        catalogue: dict,
+        pairs: list[tuple[str, str]],
     ):
         self.app_port = app_port
         self.base_port = base_port
+        self.stack_port = stack_port
         self.catalogue = catalogue
         self.pairs = pairs
         self.keys = itertools.cycle(catalogue["keys"])
@@ -168,14 +177,21 @@ class Scenarios:
             state["rng"] = random.Random(secrets.randbits(64))
         return state["rng"]
 
-    def hello(self, state: dict[str, Any]) -> int:
-        expect(Browser(self.base_port, next_address()).request("GET", "/hello"), 200, "hello")
+    def hello(self, state: dict[str, Any], port: int = 0) -> int:
+        browser = Browser(port or self.base_port, next_address())
+        expect(browser.request("GET", "/hello"), 200, "hello")
         return 1
 
-    def insert(self, state: dict[str, Any]) -> int:
-        browser = Browser(self.base_port, next_address())
+    def insert(self, state: dict[str, Any], port: int = 0) -> int:
+        browser = Browser(port or self.base_port, next_address())
         expect(browser.request("POST", "/insert", form={"text": "baris"}), 201, "insert")
         return 1
+
+    def hello_stack(self, state: dict[str, Any]) -> int:
+        return self.hello(state, self.stack_port)
+
+    def insert_stack(self, state: dict[str, Any]) -> int:
+        return self.insert(state, self.stack_port)
 
     def _report(self, rng: random.Random) -> tuple[dict, dict, str, str]:
         institution = rng.choice(self.catalogue["institutions"])
@@ -331,6 +347,7 @@ def bench_database(kind: str, options: argparse.Namespace) -> dict[str, Any]:
         _run([tuntas, "collectstatic", "--no-input", "-v0"], env, log)
         _run([tuntas, "demo", "load", "--quiet-logins"], env, log)
         baseline_env = {**env, "DJANGO_SETTINGS_MODULE": "baseline_app.settings"}
+        stack_env = {**env, "DJANGO_SETTINGS_MODULE": "baseline_app.settings_stack"}
         _run(
             [sys.executable, str(BENCH_DIR / "baseline_app" / "manage.py"), "migrate", "-v0"],
             baseline_env,
@@ -377,13 +394,17 @@ def bench_database(kind: str, options: argparse.Namespace) -> dict[str, Any]:
             gunicorn(
                 "baseline_app.wsgi:application", baseline_env, var_dir / "base.log", **server
             ) as (base_port, base),
+            gunicorn(
+                "baseline_app.wsgi:application", stack_env, var_dir / "stack.log", **server
+            ) as (stack_port, stack),
         ):
-            scenarios = Scenarios(app_port, base_port, catalogue, pairs)
+            scenarios = Scenarios(app_port, base_port, stack_port, catalogue, pairs)
+            servers = {"hello": base, "insert": base, "hello_stack": stack, "insert_stack": stack}
             for name in options.scenarios:
                 if name == "lookup" and not pairs:
                     continue
                 unit = getattr(scenarios, name)
-                server_pid = base.pid if name in ("hello", "insert") else app.pid
+                server_pid = servers.get(name, app).pid
                 loadgen.run(f"{name} warm-up", unit, clients=options.clients, seconds=3)
                 cpu_before = _process_tree_cpu(server_pid)
                 load = loadgen.run(
@@ -446,6 +467,11 @@ def markdown(results: list[dict[str, Any]], options: argparse.Namespace) -> str:
             "api ÷ insert": _ratio(result, "api", "insert", "units_per_second"),
             "web ÷ insert": _ratio(result, "web", "insert", "units_per_second"),
             "lookup ÷ hello (requests/s)": _ratio(result, "lookup", "hello", "requests_per_second"),
+            "api ÷ insert_stack": _ratio(result, "api", "insert_stack", "units_per_second"),
+            "web ÷ insert_stack": _ratio(result, "web", "insert_stack", "units_per_second"),
+            "lookup ÷ hello_stack (requests/s)": _ratio(
+                result, "lookup", "hello_stack", "requests_per_second"
+            ),
         }
         lines += ["", "Ratios: " + ", ".join(f"{k} = {v}" for k, v in ratios.items()), ""]
         result["ratios"] = ratios
