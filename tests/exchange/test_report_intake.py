@@ -10,13 +10,15 @@ import json
 import pytest
 import time_machine
 from django.test import override_settings
+from django.utils import timezone
 from PIL import Image
 
 from tuntas.audit.models import AuditEvent
 from tuntas.complaints import codes
-from tuntas.complaints.models import Attachment, Report
+from tuntas.complaints.models import Attachment, Category, Report
 from tuntas.complaints.selectors import report_get_for_tracking, reports_visible_to
 from tuntas.exchange.services import api_client_create
+from tuntas.institutions.services import institution_update, unit_update
 
 from .conftest import REPORTS_URL, report_body
 
@@ -289,6 +291,41 @@ def test_a_unit_of_another_institution_is_refused(region, channel, post):
 def test_an_unknown_category_is_refused(region, channel, post):
     response = post(report_body(region, category="tidak-ada"), **EN)
     assert response.json()["error"]["fields"] == {"category": ["Unknown category code."]}
+
+
+def test_a_category_taken_out_of_use_is_refused_from_the_next_request(region, channel, post):
+    assert post(report_body(region)).status_code == 201
+    # No screen edits categories yet; an administrator's change in the database.
+    Category.objects.filter(slug="kesehatan").update(is_active=False, updated_at=timezone.now())
+    response = post(report_body(region, external_id="pesan-kedua"), **EN)
+    assert response.json()["error"]["fields"] == {"category": ["Unknown category code."]}
+
+
+def test_a_unit_taken_out_of_use_no_longer_takes_reports(region, channel, post):
+    assert post(report_body(region)).status_code == 201
+    unit_update(unit=region.magelang_puskesmas, actor=None, is_active=False)
+    response = post(report_body(region, external_id="pesan-kedua"), **EN)
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "institution"
+    assert Report.objects.count() == 1
+
+
+def test_an_institution_taken_out_of_use_no_longer_takes_reports(region, channel, post):
+    assert post(report_body(region)).status_code == 201
+    institution_update(institution=region.magelang, actor=None, is_active=False)
+    response = post(report_body(region, external_id="pesan-kedua"), **EN)
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "institution"
+    assert Report.objects.count() == 1
+
+
+def test_an_ombudsman_office_may_send_a_report_about_an_ombudsman_office(region, post):
+    _client, key = api_client_create(
+        actor=None, institution=region.jateng, name="Pengaduan Jateng", scopes=["submit"]
+    )
+    body = report_body(region, institution=region.diy.slug, unit=None)
+    assert post(body, key=key).status_code == 201
+    assert Report.objects.get().institution == region.diy
 
 
 # --- Languages ----------------------------------------------------------------------------

@@ -42,14 +42,16 @@ class InstitutionChoice:
 
 @dataclass(frozen=True)
 class ReportDirectory:
-    """One snapshot of the institutions that take reports and their active units. Methods
-    hand out copies of its model instances, the caller's to keep."""
+    """One snapshot of the institutions that take reports, their active units and the active
+    categories. Methods hand out copies of its model instances, the caller's to keep."""
 
     fingerprint: tuple[Any, ...]
     generation: int  # new for every snapshot this process builds
     institutions: dict[int, Institution]  # in display order (kind, name)
+    institution_ids_by_slug: dict[str, int]
     units: dict[int, Unit]
     unit_choices_by_institution: dict[int, tuple[tuple[int, str, int], ...]]
+    categories_by_slug: dict[str, Category]
 
     def institution_choices(self) -> list[InstitutionChoice]:
         return [InstitutionChoice(i.pk, i.name, i.slug, i.kind) for i in self.institutions.values()]
@@ -57,6 +59,15 @@ class ReportDirectory:
     def institution(self, pk: int) -> Institution | None:
         institution = self.institutions.get(pk)
         return copy.copy(institution) if institution is not None else None
+
+    def institution_by_slug(self, slug: str) -> Institution | None:
+        pk = self.institution_ids_by_slug.get(slug)
+        return self.institution(pk) if pk is not None else None
+
+    def category(self, slug: str) -> Category | None:
+        """The active category with this code."""
+        category = self.categories_by_slug.get(slug)
+        return copy.copy(category) if category is not None else None
 
     def unit(self, pk: int) -> Unit | None:
         unit = self.units.get(pk)
@@ -115,11 +126,13 @@ def directory_for_reports() -> ReportDirectory:
             fingerprint=fingerprint,
             generation=next(_generations),
             institutions=institutions,
+            institution_ids_by_slug={i.slug: pk for pk, i in institutions.items()},
             units=units,
             unit_choices_by_institution={
                 pk: tuple((unit.pk, unit.name, depth) for unit, depth in units_in_tree_order(rows))
                 for pk, rows in by_institution.items()
             },
+            categories_by_slug={c.slug: c for c in Category.objects.filter(is_active=True)},
         )
         _snapshot = snapshot
     return snapshot

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from tuntas.complaints.models import Category, IdentityMode, Visibility
-from tuntas.exchange.selectors import institutions_open_to
+from tuntas.complaints.selectors_directory import ReportDirectory, directory_for_reports
+from tuntas.exchange.selectors import client_may_submit_to, institutions_open_to
 from tuntas.institutions.models import Unit
 
 # Wide enough for any real report, narrow enough to keep one row readable.
@@ -125,11 +126,21 @@ class ReportInput(StrictSerializer):
     )
     attachments = AttachmentInput(many=True, required=False)
 
+    def _directory(self) -> ReportDirectory:
+        if not hasattr(self, "_directory_read"):
+            self._directory_read = directory_for_reports()
+        return self._directory_read
+
     def validate_institution(self, slug: str) -> Any:
-        # Slugs are unique: no ORDER BY.
-        institution = next(
-            iter(institutions_open_to(self.context["client"]).filter(slug=slug)[:1]), None
-        )
+        client = self.context["client"]
+        # Usually one that takes reports, from the process's snapshot; the others (inactive,
+        # an Ombudsman office) from the database, where report_submit judges them.
+        institution = self._directory().institution_by_slug(slug)
+        if institution is None:
+            # Slugs are unique: no ORDER BY.
+            institution = next(iter(institutions_open_to(client).filter(slug=slug)[:1]), None)
+        elif not client_may_submit_to(client, institution):
+            institution = None
         if institution is None:
             # The same answer for "does not exist" and "not yours": nothing is revealed.
             raise serializers.ValidationError(
@@ -138,7 +149,7 @@ class ReportInput(StrictSerializer):
         return institution
 
     def validate_category(self, slug: str) -> Category:
-        category = next(iter(Category.objects.filter(slug=slug, is_active=True)[:1]), None)
+        category = self._directory().category(slug)
         if category is None:
             raise serializers.ValidationError(_("Unknown category code."))
         return category
@@ -146,8 +157,11 @@ class ReportInput(StrictSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         unit_id = attrs.get("unit")
         if unit_id is not None:
-            unit = Unit.objects.filter(pk=unit_id, institution=attrs["institution"]).first()
-            if unit is None:
+            institution = attrs["institution"]
+            unit = self._directory().unit(unit_id)
+            if unit is None:  # not an active unit of an institution that takes reports
+                unit = Unit.objects.filter(pk=unit_id, institution=institution).first()
+            if unit is None or unit.institution_id != institution.pk:
                 raise serializers.ValidationError(
                     {"unit": _("The unit must belong to the chosen institution.")}
                 )
