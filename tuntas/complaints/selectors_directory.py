@@ -1,8 +1,8 @@
-"""Reads of the institution directory for the report form: which institutions take reports,
-and an institution's units as a choice list.
+"""Reads of the institution directory for the report form and the API's intake: which
+institutions take reports, an institution's units as a choice list, the active categories.
 
-The form reads the directory three times per citizen (form, draft, send) and it changes a few
-times a year, so each process keeps one snapshot of it, checked on every use against a
+The form reads the directory three times per citizen (form, draft, send), the API once per
+submission, and it changes a few times a year, so each process keeps one snapshot of it, checked on every use against a
 fingerprint of the institution, unit and category tables (row count, newest id and newest
 ``updated_at`` of each: one small query). Every write to them goes through a service
 (``institutions.services``, ``complaints.services.category_create``) whose save sets
