@@ -324,11 +324,7 @@ class ReportForm(forms.Form):
 
     def selected_institution(self) -> Institution | None:
         raw = self._raw("institution")
-        if not raw.isdigit():
-            return None
-        if getattr(self, "_selected", (None, None))[0] != raw:  # read once per form
-            self._selected = (raw, self.directory.institution(int(raw)))
-        return self._selected[1]
+        return self.directory.institution(int(raw)) if raw.isdigit() else None
 
     def _institution_choices(self) -> list[Any]:
         groups: dict[str, list[tuple[str, str]]] = {}
@@ -348,9 +344,7 @@ class ReportForm(forms.Form):
 
     def clean_institution(self) -> Institution:
         value = self.cleaned_data["institution"]
-        institution = self.selected_institution() if value == self._raw("institution") else None
-        if institution is None and value.isdigit():
-            institution = self.directory.institution(int(value))
+        institution = self.directory.institution(int(value)) if value.isdigit() else None
         if institution is None:
             raise ValidationError(_("Choose the institution from the list."))
         return institution

@@ -16,9 +16,8 @@ from __future__ import annotations
 import copy
 import functools
 import itertools
-import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import Q
@@ -26,6 +25,8 @@ from django.db.models import Q
 from tuntas.complaints.models import Category
 from tuntas.institutions.models import Institution, InstitutionKind, Unit
 from tuntas.institutions.selectors import institutions_public, units_in_tree_order
+
+_Model = TypeVar("_Model", Institution, Unit, Category)
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,7 @@ class ReportDirectory:
         return [InstitutionChoice(i.pk, i.name, i.slug, i.kind) for i in self.institutions.values()]
 
     def institution(self, pk: int) -> Institution | None:
-        institution = self.institutions.get(pk)
-        return copy.copy(institution) if institution is not None else None
+        return _copy(self.institutions.get(pk))
 
     def institution_by_slug(self, slug: str) -> Institution | None:
         pk = self.institution_ids_by_slug.get(slug)
@@ -66,20 +66,21 @@ class ReportDirectory:
 
     def category(self, slug: str) -> Category | None:
         """The active category with this code."""
-        category = self.categories_by_slug.get(slug)
-        return copy.copy(category) if category is not None else None
+        return _copy(self.categories_by_slug.get(slug))
 
     def unit(self, pk: int) -> Unit | None:
-        unit = self.units.get(pk)
-        return copy.copy(unit) if unit is not None else None
+        return _copy(self.units.get(pk))
 
     def unit_choices(self, institution_pk: int) -> tuple[tuple[int, str, int], ...]:
         """(id, name, depth) of the institution's active units in tree order."""
         return self.unit_choices_by_institution.get(institution_pk, ())
 
 
+def _copy(instance: _Model | None) -> _Model | None:
+    return copy.copy(instance) if instance is not None else None
+
+
 _snapshot: ReportDirectory | None = None
-_building = threading.Lock()
 _generations = itertools.count(1)
 
 
@@ -102,7 +103,7 @@ def _fingerprint_sql(vendor: str) -> str:
 def _fingerprint() -> tuple[Any, ...]:
     with connection.cursor() as cursor:
         cursor.execute(_fingerprint_sql(connection.vendor))
-        return (connection.vendor, *cursor.fetchone())
+        return tuple(cursor.fetchone())
 
 
 def directory_for_reports() -> ReportDirectory:
@@ -111,30 +112,30 @@ def directory_for_reports() -> ReportDirectory:
     snapshot = _snapshot
     if snapshot is not None and snapshot.fingerprint == fingerprint:
         return snapshot
-    with _building:
-        institutions = {i.pk: i for i in _reportable().order_by("kind", "name")}
-        units = {
-            unit.pk: unit
-            for unit in Unit.objects.filter(
-                institution__in=list(institutions), is_active=True
-            ).order_by("name")
-        }
-        by_institution: dict[int, list[Unit]] = {pk: [] for pk in institutions}
-        for unit in units.values():
-            by_institution[unit.institution_id].append(unit)
-        snapshot = ReportDirectory(
-            fingerprint=fingerprint,
-            generation=next(_generations),
-            institutions=institutions,
-            institution_ids_by_slug={i.slug: pk for pk, i in institutions.items()},
-            units=units,
-            unit_choices_by_institution={
-                pk: tuple((unit.pk, unit.name, depth) for unit, depth in units_in_tree_order(rows))
-                for pk, rows in by_institution.items()
-            },
-            categories_by_slug={c.slug: c for c in Category.objects.filter(is_active=True)},
-        )
-        _snapshot = snapshot
+    # Two threads that find it stale at once both build it; either result is current.
+    institutions = {i.pk: i for i in _reportable().order_by("kind", "name")}
+    units = {
+        unit.pk: unit
+        for unit in Unit.objects.filter(
+            institution__in=list(institutions), is_active=True
+        ).order_by("name")
+    }
+    by_institution: dict[int, list[Unit]] = {pk: [] for pk in institutions}
+    for unit in units.values():
+        by_institution[unit.institution_id].append(unit)
+    snapshot = ReportDirectory(
+        fingerprint=fingerprint,
+        generation=next(_generations),
+        institutions=institutions,
+        institution_ids_by_slug={i.slug: pk for pk, i in institutions.items()},
+        units=units,
+        unit_choices_by_institution={
+            pk: tuple((unit.pk, unit.name, depth) for unit, depth in units_in_tree_order(rows))
+            for pk, rows in by_institution.items()
+        },
+        categories_by_slug={c.slug: c for c in Category.objects.filter(is_active=True)},
+    )
+    _snapshot = snapshot
     return snapshot
 
 

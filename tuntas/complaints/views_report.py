@@ -114,11 +114,9 @@ def _citizen(request: HttpRequest) -> Any:
 
 def _first_visit_initial(request: HttpRequest) -> dict[str, str]:
     initial: dict[str, str] = {}
-    slug = request.GET.get("instansi", "")
-    if slug:
-        chosen = [i for i in directory_for_reports().institution_choices() if i.slug == slug]
-        if chosen:
-            initial["institution"] = str(chosen[0].pk)
+    chosen = directory_for_reports().institution_ids_by_slug.get(request.GET.get("instansi", ""))
+    if chosen is not None:
+        initial["institution"] = str(chosen)
     citizen = _citizen(request)
     if citizen is not None:
         initial.update(name=citizen.full_name, email=citizen.email)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -126,16 +127,15 @@ class ReportInput(StrictSerializer):
     )
     attachments = AttachmentInput(many=True, required=False)
 
+    @cached_property
     def _directory(self) -> ReportDirectory:
-        if not hasattr(self, "_directory_read"):
-            self._directory_read = directory_for_reports()
-        return self._directory_read
+        return directory_for_reports()
 
     def validate_institution(self, slug: str) -> Any:
         client = self.context["client"]
         # Usually one that takes reports, from the process's snapshot; the others (inactive,
         # an Ombudsman office) from the database, where report_submit judges them.
-        institution = self._directory().institution_by_slug(slug)
+        institution = self._directory.institution_by_slug(slug)
         if institution is None:
             # Slugs are unique: no ORDER BY.
             institution = next(iter(institutions_open_to(client).filter(slug=slug)[:1]), None)
@@ -149,7 +149,7 @@ class ReportInput(StrictSerializer):
         return institution
 
     def validate_category(self, slug: str) -> Category:
-        category = self._directory().category(slug)
+        category = self._directory.category(slug)
         if category is None:
             raise serializers.ValidationError(_("Unknown category code."))
         return category
@@ -158,7 +158,7 @@ class ReportInput(StrictSerializer):
         unit_id = attrs.get("unit")
         if unit_id is not None:
             institution = attrs["institution"]
-            unit = self._directory().unit(unit_id)
+            unit = self._directory.unit(unit_id)
             if unit is None:  # not an active unit of an institution that takes reports
                 unit = Unit.objects.filter(pk=unit_id, institution=institution).first()
             if unit is None or unit.institution_id != institution.pk:
