@@ -96,3 +96,31 @@ def test_calendar_day_policies_pause_and_resume(db):
 def test_the_import_command_refuses_an_impossible_year(db):
     with pytest.raises(CommandError, match="1990"):
         call_command("calendar_import", "--year", "3000")
+
+
+def test_a_provinces_holiday_counts_in_its_cities_and_a_withdrawn_one_nowhere(region):
+    province_day = holiday_add(
+        actor=region.admin_rina,
+        date=datetime.date(2026, 8, 19),
+        name="Hari Jadi Provinsi Jawa Tengah",
+        kind="libur_daerah",
+        region_code="33",
+    )
+    assert province_day.date in calendar_for(region_code="33.71").holidays
+    assert province_day.date not in calendar_for(region_code="34.71").holidays
+    holiday_update(holiday=province_day, actor=region.admin_rina, is_active=False)
+    assert province_day.date not in calendar_for(region_code="33.71").holidays
+
+
+def test_a_stage_without_any_policy_is_a_lookup_error_and_a_found_one_is_whole(region):
+    with pytest.raises(LookupError, match=r"agency\.nothing"):
+        deadline_policy_for(stage="agency.nothing", institution=region.magelang)
+    policy = deadline_policy_for(stage="agency.verification", institution=region.magelang)
+    stored = DeadlinePolicy.objects.get(stage="agency.verification", institution=None)
+    assert (policy.pk, policy.institution_id, policy.amount, policy.unit, policy.source) == (
+        stored.pk,
+        None,
+        stored.amount,
+        stored.unit,
+        stored.source,
+    )

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from tuntas.audit.services import assign_editable, audit_record, changed_fields, field_values
@@ -124,25 +123,65 @@ def _calendar(holidays: frozenset[datetime.date]) -> WorkingCalendar:
     return WorkingCalendar(holidays=holidays)
 
 
+# The two reads below run for every new case and every stage change. They are written as SQL
+# from the models' own (quoted) metadata, with values as parameters: building them through the
+# ORM cost about ten times running them (0.55 and 0.66 ms against 0.05 each). They read the
+# tables every time, so an edited holiday or policy counts from the next case on.
+
+
+@functools.cache
+def _holiday_dates_sql(vendor: str, regions: int) -> str:
+    quote = connection.ops.quote_name
+    column = {field.attname: quote(field.column) for field in HolidayDate._meta.concrete_fields}
+    placeholders = ", ".join(["%s"] * regions)
+    return (
+        f"SELECT {column['date']} FROM {quote(HolidayDate._meta.db_table)} "  # noqa: S608
+        f"WHERE {column['is_active']} AND {column['region_code']} IN ({placeholders})"
+    )
+
+
+def _as_date(value: Any) -> datetime.date:
+    # PostgreSQL hands back dates, SQLite the ISO text Django stored.
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
 def calendar_for(*, region_code: str = "") -> WorkingCalendar:
     """National holidays plus those of the region and its parents ("33", "33.71")."""
-    days = HolidayDate.objects.filter(is_active=True, region_code__in=_region_prefixes(region_code))
-    return _calendar(frozenset(days.values_list("date", flat=True)))
+    regions = _region_prefixes(region_code)
+    with connection.cursor() as cursor:
+        cursor.execute(_holiday_dates_sql(connection.vendor, len(regions)), regions)
+        days = frozenset(_as_date(value) for (value,) in cursor.fetchall())
+    return _calendar(days)
+
+
+_POLICY_COLUMNS = ["id", "stage", "institution_id", "amount", "unit", "source"]
+
+
+@functools.cache
+def _policy_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    column = {field.attname: quote(field.column) for field in DeadlinePolicy._meta.concrete_fields}
+    institution = column["institution_id"]
+    return (
+        f"SELECT {', '.join(column[name] for name in _POLICY_COLUMNS)} "  # noqa: S608
+        f"FROM {quote(DeadlinePolicy._meta.db_table)} "
+        f"WHERE {column['stage']} = %s AND ({institution} IS NULL OR {institution} = %s) "
+        # The institution's own row before the default (false sorts first on both engines).
+        f"ORDER BY {institution} IS NULL, {column['id']} LIMIT 1"
+    )
 
 
 def deadline_policy_for(*, stage: str, institution: Institution | None) -> DeadlinePolicy:
     """The institution's own policy for the stage, else the national default: one query."""
-    scope = Q(institution__isnull=True)
-    if institution is not None:
-        scope |= Q(institution=institution)
-    policy = (
-        DeadlinePolicy.objects.filter(scope, stage=stage)
-        .order_by(F("institution").asc(nulls_last=True), "pk")
-        .first()
-    )
-    if policy is None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _policy_sql(connection.vendor),
+            [stage, institution.pk if institution is not None else None],
+        )
+        row = cursor.fetchone()
+    if row is None:
         raise LookupError(f"no deadline policy for stage {stage!r}")
-    return policy
+    return DeadlinePolicy.from_db(connection.alias, _POLICY_COLUMNS, row)
 
 
 def due_date(
