@@ -8,9 +8,12 @@ import datetime
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import timezone
 
-from tests.complaints.web_helpers import ENGLISH
+from tests.complaints.web_helpers import ENGLISH, form_data
 from tests.factories import InstitutionFactory, UnitFactory
+from tuntas.complaints.forms import ReportForm
+from tuntas.complaints.models import Category
 from tuntas.complaints.selectors_directory import (
     directory_for_reports,
     institution_choices_for_reports,
@@ -155,3 +158,31 @@ def test_a_signed_in_citizen_gets_a_form_with_their_name(region):
     html = client.get("/lapor/").content.decode()
     assert 'value="Budi Santoso"' in html
     assert "Budi Santoso" not in Client().get("/lapor/").content.decode()
+
+
+def test_the_forms_categories_are_named_in_the_visitors_language_in_their_order(region):
+    health = Category.objects.get(slug="kesehatan")
+    english = Client()
+    english.cookies.load(ENGLISH)
+    english_html = english.get("/lapor/").content.decode()
+    indonesian_html = Client().get("/lapor/").content.decode()
+    assert f'<option value="{health.pk}">Health</option>' in english_html
+    assert f'<option value="{health.pk}">Kesehatan</option>' in indonesian_html
+    assert english_html.index(">Education<") < english_html.index(">Health<")
+    assert english_html.index(">Health<") < english_html.index(">Other<")
+
+
+def test_a_category_taken_out_of_use_is_refused_by_the_next_form(region):
+    data = form_data(region)
+    assert ReportForm(data=data).is_valid()
+    Category.objects.filter(slug="kesehatan").update(is_active=False, updated_at=timezone.now())
+    form = ReportForm(data=data)
+    assert not form.is_valid()
+    assert form.errors["category"] == ["Pilih kategori dari daftar."]
+
+
+def test_the_form_refuses_a_category_that_is_not_a_number(region):
+    form = ReportForm(data=form_data(region, category="kesehatan"))
+    assert not form.is_valid()
+    assert form.errors["category"] == ["Pilih kategori dari daftar."]
+    assert form.cleaned_data["institution"] == region.magelang

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from tuntas.complaints.identity import Identity
 from tuntas.complaints.models import Category, IdentityMode, Visibility
 from tuntas.complaints.nik import validate_nik
-from tuntas.complaints.selectors import categories_active
 from tuntas.complaints.selectors_directory import (
     InstitutionChoice,
     directory_for_reports,
@@ -72,11 +71,6 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data: Any, initial: Any = None) -> Any:
         return data or []
-
-
-class CategoryChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.name_in(get_language() or "id"))
 
 
 def _date_widget() -> forms.DateInput:
@@ -171,10 +165,9 @@ class ReportForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
         help_text=gettext_lazy("For example 110.2177."),
     )
-    category = CategoryChoiceField(
+    # Choices and the cleaned Category come from the directory snapshot, like the institution's.
+    category = forms.ChoiceField(
         label=gettext_lazy("Category"),
-        queryset=Category.objects.none(),
-        empty_label=gettext_lazy("Choose a category"),
         error_messages={
             "required": gettext_lazy("Choose a category from the list."),
             "invalid_choice": gettext_lazy("Choose a category from the list."),
@@ -278,7 +271,6 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         self.past_time_limit = False
-        cast(forms.ModelChoiceField, self.fields["category"]).queryset = categories_active()
         for name in ("occurred_on", "complained_on"):
             self.fields[name].widget.attrs["max"] = self.today.isoformat()
         self.fields["attachments"].help_text = str(self.fields["attachments"].help_text) % {
@@ -300,6 +292,10 @@ class ReportForm(forms.Form):
             )
         cast(forms.ChoiceField, self.fields["institution"]).choices = self._institution_choices()
         cast(forms.ChoiceField, self.fields["unit"]).choices = self._unit_choices(selected)
+        cast(forms.ChoiceField, self.fields["category"]).choices = [
+            ("", _("Choose a category")),
+            *self.directory.category_choices(get_language() or "id"),
+        ]
         # htmx, when present: refresh the units on a change, narrow the list while typing.
         self.fields["institution"].widget.attrs.update(
             {
@@ -348,6 +344,13 @@ class ReportForm(forms.Form):
         if institution is None:
             raise ValidationError(_("Choose the institution from the list."))
         return institution
+
+    def clean_category(self) -> Category:
+        value = self.cleaned_data["category"]
+        category = self.directory.category_by_pk(int(value)) if value.isdigit() else None
+        if category is None:
+            raise ValidationError(_("Choose a category from the list."))
+        return category
 
     def clean_unit(self) -> Unit | None:
         value = self.cleaned_data.get("unit") or ""

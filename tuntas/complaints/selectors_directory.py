@@ -52,7 +52,8 @@ class ReportDirectory:
     institution_ids_by_slug: dict[str, int]
     units: dict[int, Unit]
     unit_choices_by_institution: dict[int, tuple[tuple[int, str, int], ...]]
-    categories_by_slug: dict[str, Category]
+    categories_by_slug: dict[str, Category]  # in display order (position, name)
+    category_slugs_by_id: dict[int, str]
 
     def institution_choices(self) -> list[InstitutionChoice]:
         return [InstitutionChoice(i.pk, i.name, i.slug, i.kind) for i in self.institutions.values()]
@@ -67,6 +68,14 @@ class ReportDirectory:
     def category(self, slug: str) -> Category | None:
         """The active category with this code."""
         return _copy(self.categories_by_slug.get(slug))
+
+    def category_by_pk(self, pk: int) -> Category | None:
+        slug = self.category_slugs_by_id.get(pk)
+        return self.category(slug) if slug is not None else None
+
+    def category_choices(self, language: str) -> list[tuple[str, str]]:
+        """(id, name in ``language``) of the active categories, in display order."""
+        return [(str(c.pk), str(c.name_in(language))) for c in self.categories_by_slug.values()]
 
     def unit(self, pk: int) -> Unit | None:
         return _copy(self.units.get(pk))
@@ -123,6 +132,7 @@ def directory_for_reports() -> ReportDirectory:
     by_institution: dict[int, list[Unit]] = {pk: [] for pk in institutions}
     for unit in units.values():
         by_institution[unit.institution_id].append(unit)
+    categories = list(Category.objects.filter(is_active=True))
     snapshot = ReportDirectory(
         fingerprint=fingerprint,
         generation=next(_generations),
@@ -133,7 +143,8 @@ def directory_for_reports() -> ReportDirectory:
             pk: tuple((unit.pk, unit.name, depth) for unit, depth in units_in_tree_order(rows))
             for pk, rows in by_institution.items()
         },
-        categories_by_slug={c.slug: c for c in Category.objects.filter(is_active=True)},
+        categories_by_slug={c.slug: c for c in categories},
+        category_slugs_by_id={c.pk: c.slug for c in categories},
     )
     _snapshot = snapshot
     return snapshot
