@@ -22,6 +22,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -151,15 +152,15 @@ def _stage_uploads(request: HttpRequest, draft: Draft) -> list[str]:
     return errors
 
 
-def _render_form(
+def _form_context(
     request: HttpRequest,
-    form: ReportForm,
+    form: ReportForm | None,
     draft: Draft | None,
     *,
     file_errors: list[str] | None = None,
     notice: str = "",
-) -> HttpResponse:
-    context = {
+) -> dict[str, Any]:
+    return {
         "form": form,
         "staged": staged_list(draft.token) if draft else [],
         "has_draft": draft is not None and bool(draft.data),
@@ -168,9 +169,17 @@ def _render_form(
         "retention_years": settings.IDENTITY_RETENTION_YEARS,
         "citizen": _citizen(request),
     }
-    blank = not (form.is_bound or form.initial or context["staged"] or file_errors)
-    if blank and context["citizen"] is None:
-        context["blank_fields"] = _blank_fields(request, context)
+
+
+def _render_form(
+    request: HttpRequest,
+    form: ReportForm,
+    draft: Draft | None,
+    *,
+    file_errors: list[str] | None = None,
+    notice: str = "",
+) -> HttpResponse:
+    context = _form_context(request, form, draft, file_errors=file_errors, notice=notice)
     return render(request, "complaints/report_form.html", context)
 
 
@@ -178,27 +187,30 @@ def _render_form(
 _blank_fields_rendered: dict[tuple[Any, ...], SafeString] = {}
 
 
-def _blank_fields(request: HttpRequest, context: dict[str, Any]) -> SafeString:
-    """The fieldsets of a blank report form. They depend only on the language, the directory
+def _render_blank_form(request: HttpRequest) -> HttpResponse:
+    """A first visit's form. Its fieldsets depend only on the language, the directory
     snapshot (institutions, units, categories), today's date (the date fields' upper bound)
-    and three settings; the CSRF token and the rest of the page stay outside, rendered per
-    request."""
-    form: ReportForm = context["form"]
+    and three settings, so they are rendered once per process for each combination; the CSRF
+    token and the rest of the page stay outside, rendered per request. A form instance is
+    built only to render them."""
+    today = timezone.localdate()
     key = (
         get_language(),
-        form.directory.generation,
-        form.today,
+        directory_for_reports().generation,
+        today,
         settings.IDENTITY_RETENTION_YEARS,
         settings.ATTACHMENT_MAX_COUNT,
         settings.ATTACHMENT_MAX_BYTES,
     )
+    context = _form_context(request, None, None)
     html = _blank_fields_rendered.get(key)
     if html is None:
-        html = render_to_string("complaints/_report_fields.html", context, request)
+        fields_context = {**context, "form": ReportForm(initial={}, today=today)}
+        html = render_to_string("complaints/_report_fields.html", fields_context, request)
         if len(_blank_fields_rendered) >= 8:
             _blank_fields_rendered.clear()  # past days and directories, both languages
         _blank_fields_rendered[key] = html
-    return html
+    return render(request, "complaints/report_form.html", {**context, "blank_fields": html})
 
 
 @never_cache
@@ -207,6 +219,8 @@ def report_form(request: HttpRequest) -> HttpResponse:
     draft = _draft_load(request)
     if request.method == "GET":
         initial = dict(draft.data) if draft else _first_visit_initial(request)
+        if draft is None and not initial:
+            return _render_blank_form(request)
         return _render_form(request, ReportForm(initial=initial), draft)
 
     action = request.POST.get("action", "review")
