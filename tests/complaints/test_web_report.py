@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import timezone
 from pypdf import PdfReader
 
 from tests.complaints.web_helpers import (
@@ -260,6 +261,29 @@ def test_the_whole_journey_without_javascript_ends_with_a_receipt(region):
     assert 'href="/lapor/tanda-terima.pdf"' in html
     # The form is empty again: the draft went with the report.
     assert CANARY_NAME not in client.get("/lapor/").content.decode()
+
+
+def test_the_receipt_names_what_was_sent_from_one_read_of_the_report(
+    region, django_assert_max_num_queries
+):
+    client = _english_client()
+    client.post("/lapor/", form_data(region))
+    client.post("/lapor/periksa/", {"action": "send"})
+    report = Report.objects.get()
+    # The session, the report, and the session's write (in a savepoint inside the test's
+    # transaction): the code marked as shown.
+    with django_assert_max_num_queries(5) as reads:
+        html = client.get("/lapor/terima-kasih/").content.decode()
+    report_reads = [q["sql"] for q in reads.captured_queries if "complaints_report" in q["sql"]]
+    assert len(report_reads) == 1, report_reads
+    for shown in (
+        "Pemerintah Kota Magelang",
+        "Puskesmas Jurangombo",
+        "Puskesmas menolak kartu BPJS",
+        "Health",
+        f"{timezone.localtime(report.submitted_at):%-d %B %Y}",
+    ):
+        assert shown in html, shown
 
 
 def test_the_access_code_is_shown_only_once(region):

@@ -60,6 +60,21 @@ def report_get_for_tracking(*, number: str, access_code: str) -> Report | None:
     return report if report is not None and matches else None
 
 
+def report_for_receipt(*, pk: int) -> Report | None:
+    """What the receipt page shows of a report just sent (the session proved it): one row with
+    only those columns, no ordering."""
+    reports = Report.objects.select_related("institution", "unit", "category").only(
+        "public_number",
+        "title",
+        "submitted_at",
+        "institution__name",
+        "unit__name",
+        "category__name_id",
+        "category__name_en",
+    )
+    return next(iter(reports.filter(pk=pk)[:1]), None)
+
+
 def reports_visible_to(actor: Any) -> QuerySet[Report]:
     """Staff see the reports of the institutions and units in their scope (accounts.access)."""
     scope = scope_of(actor)

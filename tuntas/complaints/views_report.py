@@ -43,6 +43,7 @@ from tuntas.complaints.attachments import AttachmentRefused, attachments_check
 from tuntas.complaints.forms import ReportForm
 from tuntas.complaints.models import IdentityMode, Visibility
 from tuntas.complaints.receipt import receipt_filename, receipt_pdf
+from tuntas.complaints.selectors import report_for_receipt
 from tuntas.complaints.selectors_directory import directory_for_reports
 from tuntas.complaints.services import report_submit
 from tuntas.complaints.staging import (
@@ -397,7 +398,7 @@ def _receipt_state(request: HttpRequest) -> dict[str, Any] | None:
 @require_GET
 def receipt(request: HttpRequest) -> HttpResponse:
     state = _receipt_state(request)
-    report = report_for_reporter(pk=int(state["report_id"])) if state else None
+    report = report_for_receipt(pk=int(state["report_id"])) if state else None
     if state is None or report is None:
         return render(request, "complaints/receipt.html", {"report": None})
     access_code = ""
