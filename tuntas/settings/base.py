@@ -199,6 +199,8 @@ LOGOUT_REDIRECT_URL = "site:home"
 # Staff sessions: absolute lifetime and idle timeout (ASVS V3.3).
 STAFF_SESSION_MAX_AGE = env_int("STAFF_SESSION_MAX_AGE_SECONDS", 8 * 3600, minimum=300)
 STAFF_SESSION_IDLE_TIMEOUT = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+# Django's database sessions, minus a redundant look-up per new session (core/sessions.py).
+SESSION_ENGINE = "tuntas.core.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE_SECONDS", 14 * 24 * 3600, minimum=300)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
