@@ -186,3 +186,12 @@ def test_the_form_refuses_a_category_that_is_not_a_number(region):
     assert not form.is_valid()
     assert form.errors["category"] == ["Pilih kategori dari daftar."]
     assert form.cleaned_data["institution"] == region.magelang
+
+
+def test_a_first_visit_after_the_first_asks_the_database_only_for_the_fingerprint(
+    region, django_assert_num_queries
+):
+    Client().get("/lapor/")
+    with django_assert_num_queries(1) as queries:
+        assert Client().get("/lapor/").status_code == 200
+    assert "COUNT(*)" in queries.captured_queries[0]["sql"]

@@ -116,7 +116,8 @@ def _citizen(request: HttpRequest) -> Any:
 
 def _first_visit_initial(request: HttpRequest) -> dict[str, str]:
     initial: dict[str, str] = {}
-    chosen = directory_for_reports().institution_ids_by_slug.get(request.GET.get("instansi", ""))
+    slug = request.GET.get("instansi", "")
+    chosen = directory_for_reports().institution_ids_by_slug.get(slug) if slug else None
     if chosen is not None:
         initial["institution"] = str(chosen)
     citizen = _citizen(request)
