@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image
 
 from tuntas.audit.models import AuditEvent
+from tuntas.cases.models import AgencyCase
 from tuntas.complaints import codes
 from tuntas.complaints.models import Attachment, Category, Report
 from tuntas.complaints.selectors import report_get_for_tracking, reports_visible_to
@@ -137,6 +138,10 @@ def test_the_same_external_id_twice_is_refused_with_the_first_reports_number(reg
     assert error["number"] == first["number"]
     assert Report.objects.count() == 1
     assert Report.objects.get().channel_reference == f"{channel.client.pk}:LAPOR-0001"
+    # The refused one left nothing behind: no case, no audit event.
+    assert AgencyCase.objects.count() == 1
+    assert AuditEvent.objects.filter(action="api.report_submitted").count() == 1
+    assert AuditEvent.objects.filter(action="report.submitted").count() == 1
 
 
 def test_two_channel_systems_may_use_the_same_external_id(region, channel, post):
