@@ -338,19 +338,23 @@ class ReportForm(forms.Form):
             choices.append((str(pk), "— " * depth + name))
         return choices
 
+    def _chosen(self, name: str, read: Any, refusal: str) -> Any:
+        """The snapshot's row for the id posted in ``name``, or the field's refusal."""
+        value = self.cleaned_data[name]
+        chosen = read(int(value)) if value.isdigit() else None
+        if chosen is None:
+            raise ValidationError(refusal)
+        return chosen
+
     def clean_institution(self) -> Institution:
-        value = self.cleaned_data["institution"]
-        institution = self.directory.institution(int(value)) if value.isdigit() else None
-        if institution is None:
-            raise ValidationError(_("Choose the institution from the list."))
-        return institution
+        return self._chosen(
+            "institution", self.directory.institution, _("Choose the institution from the list.")
+        )
 
     def clean_category(self) -> Category:
-        value = self.cleaned_data["category"]
-        category = self.directory.category_by_pk(int(value)) if value.isdigit() else None
-        if category is None:
-            raise ValidationError(_("Choose a category from the list."))
-        return category
+        return self._chosen(
+            "category", self.directory.category_by_pk, _("Choose a category from the list.")
+        )
 
     def clean_unit(self) -> Unit | None:
         value = self.cleaned_data.get("unit") or ""
