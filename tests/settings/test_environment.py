@@ -87,6 +87,40 @@ def test_the_default_database_is_sqlite_under_var_in_wal_mode(tmp_path):
     assert name == str(tmp_path / "var" / "tuntas.sqlite3")
 
 
+_DATABASE_OPTIONS = (
+    "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS'];"
+    "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+)
+
+
+def test_postgresql_connections_prepare_their_statements_unless_switched_off(tmp_path):
+    url = "postgres://tuntas@127.0.0.1:5432/tuntas"
+    default = run_tuntas(
+        tmp_path, "shell", "--no-imports", "-c", _DATABASE_OPTIONS, DATABASE_URL=url
+    )
+    lowered = run_tuntas(
+        tmp_path,
+        "shell",
+        "--no-imports",
+        "-c",
+        _DATABASE_OPTIONS,
+        DATABASE_URL=url,
+        DATABASE_PREPARE_THRESHOLD="2",
+    )
+    off = run_tuntas(
+        tmp_path,
+        "shell",
+        "--no-imports",
+        "-c",
+        _DATABASE_OPTIONS,
+        DATABASE_URL=url,
+        DATABASE_PREPARED_STATEMENTS="false",
+    )
+    assert default.stdout.split() == ["True", "5"], default.stderr
+    assert lowered.stdout.split() == ["True", "2"], lowered.stderr
+    assert off.stdout.split() == ["None", "None"], off.stderr
+
+
 def test_debug_is_off_unless_asked_for(tmp_path):
     result = run_tuntas(
         tmp_path,

@@ -132,6 +132,18 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
         ),
     }
+# PostgreSQL: server-side parameters and prepared statements, so that a query run a few times
+# on a connection is planned once, not on every execution (planning the directory's
+# fingerprint cost twice its execution). Django turns them off by default for transaction
+# poolers such as PgBouncer before 1.21; such a deployment sets DATABASE_PREPARED_STATEMENTS=false.
+elif _database["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
+    _database["OPTIONS"] = {
+        **_database.get("OPTIONS", {}),
+        "server_side_binding": True,
+        "prepare_threshold": env_int("DATABASE_PREPARE_THRESHOLD", 5, minimum=1),
+    }
 # Reuse connections on both engines: opening one per request costs ~12 % of a tracking look-up.
 _database["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
 _database["CONN_HEALTH_CHECKS"] = True
