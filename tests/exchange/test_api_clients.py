@@ -157,3 +157,31 @@ def test_the_command_explains_what_is_wrong(region):
             "all",
         )
     assert not ApiClient.objects.exists()
+
+
+def test_a_key_is_found_with_its_institution_in_one_query(region, django_assert_num_queries):
+    client, key = api_client_create(
+        actor=None, institution=region.magelang, name="Gateway", scopes=["submit"]
+    )
+
+    with django_assert_num_queries(1):
+        found = api_client_for_key(key)
+        assert found is not None
+        assert found.institution == region.magelang
+        assert found.institution.is_ombudsman is False
+
+    stored = ApiClient.objects.select_related("institution").get(pk=client.pk)
+    fields = [field.attname for field in ApiClient._meta.concrete_fields]
+    assert [getattr(found, name) for name in fields] == [getattr(stored, name) for name in fields]
+
+
+def test_an_unknown_prefix_and_a_wrong_secret_both_find_nothing(region):
+    _client, key = api_client_create(
+        actor=None, institution=region.magelang, name="Gateway", scopes=["submit"]
+    )
+    prefix, _dot, secret = key.partition(".")
+    wrong = secret[:-1] + ("A" if secret[-1] != "A" else "B")
+
+    assert api_client_for_key(f"{prefix}.{wrong}") is None
+    assert api_client_for_key(f"zzzzzzzz.{secret}") is None
+    assert api_client_for_key(prefix) is None
