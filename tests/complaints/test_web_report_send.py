@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -14,6 +13,7 @@ from tests.complaints.web_helpers import (
     isolated_files_and_counters,  # noqa: F401  (autouse fixture)
 )
 from tuntas.complaints.models import Report
+from tuntas.core.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
 
