@@ -24,9 +24,9 @@ def _statements(model: type[Model], vendor: str) -> dict[str, str]:
     meta = model._meta
     quote = connections["default"].ops.quote_name
     table = quote(meta.db_table)
+    columns = {field.name: field.column for field in meta.concrete_fields}
     key, data, expiry = (
-        quote(meta.get_field(name).column)
-        for name in ("session_key", "session_data", "expire_date")
+        quote(columns[name]) for name in ("session_key", "session_data", "expire_date")
     )
     # Identifiers from the model's own metadata, quoted; every value travels as a parameter.
     return {
@@ -61,7 +61,9 @@ class SessionStore(DatabaseSessionStore):
     def save(self, must_create: bool = False) -> None:
         if self.session_key is None:
             return self.create()
-        data = self.encode(self._get_session(no_load=must_create))
+        # Django's own accessor (SessionBase), which its stubs leave out: a new session is
+        # written from what is in memory, without loading the row first.
+        data = self.encode(self._get_session(no_load=must_create))  # type: ignore[attr-defined]
         using = router.db_for_write(self.model)
         database = connections[using]
         expiry = database.ops.adapt_datetimefield_value(self.get_expiry_date())
