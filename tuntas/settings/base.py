@@ -184,6 +184,16 @@ else:
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": False,
     }
+# The page frame's fixed fragments ({% cache %} in base.html): derived from the code and the
+# translations alone, so each worker process keeps its own copy in memory (a shared cache would
+# cost a round trip per fragment, more than rendering some of them).
+TEMPLATE_FRAGMENTS_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "tuntas-template-fragments",
+    "TIMEOUT": None,
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
+CACHES["template_fragments"] = TEMPLATE_FRAGMENTS_CACHE
 
 # --- Accounts and security ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
