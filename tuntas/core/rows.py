@@ -35,6 +35,22 @@ def select_list(model: type[Model], attnames: Sequence[str], table_alias: str) -
     return ", ".join(f"{table_alias}.{quote(columns[name])}" for name in attnames)
 
 
+@functools.cache
+def _model_order(
+    model: type[Model], attnames: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """``attnames`` in the model's field order (``Model.from_db`` reads values in that order
+    when some columns are left out) and where each one is in ``attnames``."""
+    position = {name: index for index, name in enumerate(attnames)}
+    ordered = tuple(
+        field.attname for field in model._meta.concrete_fields if field.attname in position
+    )
+    if len(ordered) != len(attnames):
+        unknown = sorted(set(attnames) - set(ordered))
+        raise ValueError(f"{model.__name__} has no columns {unknown}")
+    return ordered, tuple(position[name] for name in ordered)
+
+
 @functools.lru_cache(maxsize=64)
 def _converters(
     model: type[Model], attnames: tuple[str, ...], database: BaseDatabaseWrapper
@@ -55,9 +71,10 @@ def _converters(
 
 
 def instance_from_row(model: type[M], attnames: Sequence[str], row: Sequence[Any]) -> M:
-    """An instance of ``model`` from ``row``, whose values are the columns ``attnames``."""
-    names = tuple(attnames)
-    values = list(row)
+    """An instance of ``model`` from ``row``, whose values are the columns ``attnames`` (in
+    any order; the others are left deferred)."""
+    names, order = _model_order(model, tuple(attnames))
+    values = [row[index] for index in order]
     # The thread's own connection, not the proxy: converters are bound to one connection.
     database = connections[DEFAULT_DB_ALIAS]
     for index, converters, column in _converters(model, names, database):
