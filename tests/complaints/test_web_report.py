@@ -286,6 +286,18 @@ def test_the_receipt_names_what_was_sent_from_one_read_of_the_report(
         assert shown in html, shown
 
 
+def test_the_receipt_of_a_report_to_the_whole_institution_names_no_unit(region):
+    client = _english_client()
+    client.post("/lapor/", form_data(region, unit=""))
+    client.post("/lapor/periksa/", {"action": "send"})
+    assert Report.objects.get().unit_id is None
+
+    html = client.get("/lapor/terima-kasih/").content.decode()
+
+    assert "Pemerintah Kota Magelang" in html and "Health" in html
+    assert "Unit or office" not in html and "Puskesmas Jurangombo" not in html
+
+
 def test_the_access_code_is_shown_only_once(region):
     client = _english_client()
     sent = send_report(client, region)
