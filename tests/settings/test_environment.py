@@ -89,7 +89,7 @@ def test_the_default_database_is_sqlite_under_var_in_wal_mode(tmp_path):
 
 _DATABASE_OPTIONS = (
     "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS'];"
-    "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    "print(o.get('server_side_binding'), o.get('prepare_threshold'), o.get('options'), sep='|')"
 )
 
 
@@ -116,9 +116,10 @@ def test_postgresql_connections_prepare_their_statements_unless_switched_off(tmp
         DATABASE_URL=url,
         DATABASE_PREPARED_STATEMENTS="false",
     )
-    assert default.stdout.split() == ["True", "5"], default.stderr
-    assert lowered.stdout.split() == ["True", "2"], lowered.stderr
-    assert off.stdout.split() == ["None", "None"], off.stderr
+    custom_plans = "-c plan_cache_mode=force_custom_plan"
+    assert default.stdout.strip().split("|") == ["True", "5", custom_plans], default.stderr
+    assert lowered.stdout.strip().split("|") == ["True", "2", custom_plans], lowered.stderr
+    assert off.stdout.strip().split("|") == ["None", "None", "None"], off.stderr
 
 
 def test_debug_is_off_unless_asked_for(tmp_path):

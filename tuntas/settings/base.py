@@ -133,16 +133,21 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 # PostgreSQL: server-side parameters and prepared statements, so that a query run a few times
-# on a connection is planned once, not on every execution (planning the directory's
-# fingerprint cost twice its execution). Django turns them off by default for transaction
-# poolers such as PgBouncer before 1.21; such a deployment sets DATABASE_PREPARED_STATEMENTS=false.
+# on a connection is parsed once, and planned once when it has no parameters (planning the
+# directory's fingerprint cost twice its execution). A query with parameters is still planned
+# for its values each time (plan_cache_mode=force_custom_plan): a generic plan made while a
+# table was small (a bulk load, a new deployment) would keep scanning it once it is large.
+# Django turns prepared statements off by default for transaction poolers such as PgBouncer
+# before 1.21; such a deployment sets DATABASE_PREPARED_STATEMENTS=false.
 elif _database["ENGINE"] == "django.db.backends.postgresql" and env_bool(
     "DATABASE_PREPARED_STATEMENTS", True
 ):
+    _options = _database.get("OPTIONS", {})
     _database["OPTIONS"] = {
-        **_database.get("OPTIONS", {}),
+        **_options,
         "server_side_binding": True,
         "prepare_threshold": env_int("DATABASE_PREPARE_THRESHOLD", 5, minimum=1),
+        "options": f"{_options.get('options', '')} -c plan_cache_mode=force_custom_plan".strip(),
     }
 # Reuse connections on both engines: opening one per request costs ~12 % of a tracking look-up.
 _database["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
