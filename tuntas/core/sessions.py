@@ -20,9 +20,9 @@ from django.utils.crypto import get_random_string
 
 
 @functools.cache
-def _statements(model: type[Model], vendor: str) -> dict[str, str]:
+def _statements(model: type[Model], using: str) -> dict[str, str]:
     meta = model._meta
-    quote = connections["default"].ops.quote_name
+    quote = connections[using].ops.quote_name
     table = quote(meta.db_table)
     columns = {field.name: field.column for field in meta.concrete_fields}
     key, data, expiry = (
@@ -44,7 +44,7 @@ class SessionStore(DatabaseSessionStore):
         return get_random_string(32, VALID_KEY_CHARS)
 
     def _sql(self, using: str) -> dict[str, str]:
-        return _statements(self.model, connections[using].vendor)
+        return _statements(self.model, using)
 
     def load(self) -> dict[str, Any]:
         using = router.db_for_read(self.model)
