@@ -93,33 +93,25 @@ _DATABASE_OPTIONS = (
 )
 
 
-def test_postgresql_connections_prepare_their_statements_unless_switched_off(tmp_path):
+_CUSTOM_PLANS = "-c plan_cache_mode=force_custom_plan"
+
+
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        ({}, ["True", "5", _CUSTOM_PLANS]),
+        ({"DATABASE_PREPARE_THRESHOLD": "2"}, ["True", "2", _CUSTOM_PLANS]),
+        ({"DATABASE_PREPARED_STATEMENTS": "false"}, ["None", "None", "None"]),
+    ],
+)
+def test_postgresql_connections_prepare_their_statements_unless_switched_off(
+    tmp_path, variables, expected
+):
     url = "postgres://tuntas@127.0.0.1:5432/tuntas"
-    default = run_tuntas(
-        tmp_path, "shell", "--no-imports", "-c", _DATABASE_OPTIONS, DATABASE_URL=url
+    result = run_tuntas(
+        tmp_path, "shell", "--no-imports", "-c", _DATABASE_OPTIONS, DATABASE_URL=url, **variables
     )
-    lowered = run_tuntas(
-        tmp_path,
-        "shell",
-        "--no-imports",
-        "-c",
-        _DATABASE_OPTIONS,
-        DATABASE_URL=url,
-        DATABASE_PREPARE_THRESHOLD="2",
-    )
-    off = run_tuntas(
-        tmp_path,
-        "shell",
-        "--no-imports",
-        "-c",
-        _DATABASE_OPTIONS,
-        DATABASE_URL=url,
-        DATABASE_PREPARED_STATEMENTS="false",
-    )
-    custom_plans = "-c plan_cache_mode=force_custom_plan"
-    assert default.stdout.strip().split("|") == ["True", "5", custom_plans], default.stderr
-    assert lowered.stdout.strip().split("|") == ["True", "2", custom_plans], lowered.stderr
-    assert off.stdout.strip().split("|") == ["None", "None", "None"], off.stderr
+    assert result.stdout.strip().split("|") == expected, result.stderr
 
 
 def test_debug_is_off_unless_asked_for(tmp_path):

@@ -20,7 +20,13 @@ from tuntas.cases.workflow import CLOSED_STATES, PAUSED_STATES, AgencyState
 from tuntas.complaints import codes
 from tuntas.complaints.identity import CONFIDENTIAL_LABEL, Identity, unseal
 from tuntas.complaints.models import Category, IdentityMode, Report, ReportRating
-from tuntas.core.rows import instance_from_row, select_list
+from tuntas.core.rows import (
+    fetch_one,
+    instance_from_row,
+    quoted_columns,
+    quoted_table,
+    select_list,
+)
 from tuntas.institutions.models import Institution, Unit
 
 # A fixed hash compared when the number is unknown, so both failures cost the same time.
@@ -36,20 +42,18 @@ _TRACKING_COLUMNS = ["id", "public_number", "access_code_hash"]
 
 @functools.cache
 def _tracking_sql(vendor: str) -> str:
-    quote = connection.ops.quote_name
-    column = {field.attname: quote(field.column) for field in Report._meta.concrete_fields}
-    columns = ", ".join(column[name] for name in _TRACKING_COLUMNS)
-    number = column["public_number"]
+    number = quoted_columns(Report)["public_number"]
     # Identifiers from the model's own metadata, quoted; the number travels as a parameter.
-    return f"SELECT {columns} FROM {quote(Report._meta.db_table)} WHERE {number} = %s"  # noqa: S608
+    return (
+        f"SELECT {select_list(Report, _TRACKING_COLUMNS)} "  # noqa: S608
+        f"FROM {quoted_table(Report)} WHERE {number} = %s"
+    )
 
 
 def _tracking_row(public_number: str) -> tuple[Any, ...] | None:
     """The three columns a look-up needs, by the unique number. Written as SQL because this
     is the busiest public query: building it through the ORM cost ten times the query."""
-    with connection.cursor() as cursor:
-        cursor.execute(_tracking_sql(connection.vendor), [public_number])
-        return cursor.fetchone()
+    return fetch_one(_tracking_sql(connection.vendor), [public_number])
 
 
 def report_get_for_tracking(*, number: str, access_code: str) -> Report | None:
@@ -62,38 +66,38 @@ def report_get_for_tracking(*, number: str, access_code: str) -> Report | None:
     return report if report is not None and matches else None
 
 
-_RECEIPT_COLUMNS: dict[type[Model], tuple[str, ...]] = {
-    Report: (
-        "id",
-        "public_number",
-        "title",
-        "submitted_at",
-        "institution_id",
-        "unit_id",
-        "category_id",
+# Each table of the receipt's statement: its alias and the columns the page shows.
+_RECEIPT: tuple[tuple[type[Model], str, tuple[str, ...]], ...] = (
+    (
+        Report,
+        "r",
+        (
+            "id",
+            "public_number",
+            "title",
+            "submitted_at",
+            "institution_id",
+            "unit_id",
+            "category_id",
+        ),
     ),
-    Institution: ("id", "name"),
-    Unit: ("id", "name"),
-    Category: ("id", "name_id", "name_en"),
-}
+    (Institution, "i", ("id", "name")),
+    (Unit, "u", ("id", "name")),
+    (Category, "c", ("id", "name_id", "name_en")),
+)
 
 
 @functools.cache
 def _receipt_sql(vendor: str) -> str:
-    quote = connection.ops.quote_name
-    tables = {model: quote(model._meta.db_table) for model in _RECEIPT_COLUMNS}
-    columns = ", ".join(
-        select_list(model, names, alias)
-        for (model, names), alias in zip(_RECEIPT_COLUMNS.items(), "riuc", strict=True)
-    )
-    pk = {model: quote(model._meta.pk.column) for model in _RECEIPT_COLUMNS}
-    report = {field.attname: quote(field.column) for field in Report._meta.concrete_fields}
+    columns = ", ".join(select_list(model, names, alias) for model, alias, names in _RECEIPT)
+    report = quoted_columns(Report)
+    pk = {model: quoted_columns(model)[model._meta.pk.attname] for model, _a, _n in _RECEIPT}
     # Identifiers from the models' own metadata, quoted; the id travels as a parameter.
     return (
-        f"SELECT {columns} FROM {tables[Report]} r "  # noqa: S608
-        f"JOIN {tables[Institution]} i ON i.{pk[Institution]} = r.{report['institution_id']} "
-        f"JOIN {tables[Category]} c ON c.{pk[Category]} = r.{report['category_id']} "
-        f"LEFT JOIN {tables[Unit]} u ON u.{pk[Unit]} = r.{report['unit_id']} "
+        f"SELECT {columns} FROM {quoted_table(Report)} r "  # noqa: S608
+        f"JOIN {quoted_table(Institution)} i ON i.{pk[Institution]} = r.{report['institution_id']} "
+        f"JOIN {quoted_table(Category)} c ON c.{pk[Category]} = r.{report['category_id']} "
+        f"LEFT JOIN {quoted_table(Unit)} u ON u.{pk[Unit]} = r.{report['unit_id']} "
         f"WHERE r.{pk[Report]} = %s"
     )
 
@@ -102,23 +106,19 @@ def report_for_receipt(*, pk: int) -> Report | None:
     """What the receipt page shows of a report just sent (the session proved it): one row with
     only those columns. SQL, because the page follows every web submission and the
     queryset cost several times the query."""
-    with connection.cursor() as cursor:
-        cursor.execute(_receipt_sql(connection.vendor), [pk])
-        row = cursor.fetchone()
+    row = fetch_one(_receipt_sql(connection.vendor), [pk])
     if row is None:
         return None
-    parts = {}
+    read: dict[type[Model], Any] = {}
     start = 0
-    for model, names in _RECEIPT_COLUMNS.items():
-        parts[model] = row[start : start + len(names)]
+    for model, _alias, names in _RECEIPT:
+        read[model] = instance_from_row(model, names, row[start : start + len(names)])
         start += len(names)
-    report = instance_from_row(Report, _RECEIPT_COLUMNS[Report], parts[Report])
-    report.institution = instance_from_row(
-        Institution, _RECEIPT_COLUMNS[Institution], parts[Institution]
-    )
-    report.category = instance_from_row(Category, _RECEIPT_COLUMNS[Category], parts[Category])
-    if report.unit_id is not None:
-        report.unit = instance_from_row(Unit, _RECEIPT_COLUMNS[Unit], parts[Unit])
+    report: Report = read[Report]
+    report.institution = read[Institution]
+    report.category = read[Category]
+    if report.unit_id is not None:  # else the LEFT JOIN's columns are all NULL
+        report.unit = read[Unit]
     return report
 
 

@@ -28,11 +28,31 @@ def concrete_attnames(model: type[Model]) -> tuple[str, ...]:
     return tuple(field.attname for field in model._meta.concrete_fields)
 
 
-def select_list(model: type[Model], attnames: Sequence[str], table_alias: str) -> str:
-    """``alias."col", ...`` for ``attnames``, quoted from the model's metadata."""
-    quote = connection.ops.quote_name
-    columns = {field.attname: field.column for field in model._meta.concrete_fields}
-    return ", ".join(f"{table_alias}.{quote(columns[name])}" for name in attnames)
+def quoted_table(model: type[Model], database: BaseDatabaseWrapper | None = None) -> str:
+    return (database or connection).ops.quote_name(model._meta.db_table)
+
+
+def quoted_columns(
+    model: type[Model], database: BaseDatabaseWrapper | None = None
+) -> dict[str, str]:
+    """{attribute name: quoted column} for every column of ``model``, from its metadata: the
+    only identifiers the hand-written statements contain (values travel as parameters)."""
+    quote = (database or connection).ops.quote_name
+    return {field.attname: quote(field.column) for field in model._meta.concrete_fields}
+
+
+def select_list(model: type[Model], attnames: Sequence[str], table_alias: str = "") -> str:
+    """``alias."col", ...`` (or ``"col", ...`` without an alias) for ``attnames``."""
+    columns = quoted_columns(model)
+    prefix = f"{table_alias}." if table_alias else ""
+    return ", ".join(f"{prefix}{columns[name]}" for name in attnames)
+
+
+def fetch_one(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
+    """The first row of a hand-written statement on the default connection, or None."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 @functools.cache

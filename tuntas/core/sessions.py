@@ -18,16 +18,15 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from tuntas.core.rows import quoted_columns, quoted_table
+
 
 @functools.cache
 def _statements(model: type[Model], using: str) -> dict[str, str]:
-    meta = model._meta
-    quote = connections[using].ops.quote_name
-    table = quote(meta.db_table)
-    columns = {field.name: field.column for field in meta.concrete_fields}
-    key, data, expiry = (
-        quote(columns[name]) for name in ("session_key", "session_data", "expire_date")
-    )
+    database = connections[using]
+    table = quoted_table(model, database)
+    columns = quoted_columns(model, database)
+    key, data, expiry = (columns[name] for name in ("session_key", "session_data", "expire_date"))
     # Identifiers from the model's own metadata, quoted; every value travels as a parameter.
     return {
         "load": f"SELECT {data} FROM {table} WHERE {key} = %s AND {expiry} > %s",  # noqa: S608

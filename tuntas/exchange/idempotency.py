@@ -30,6 +30,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from tuntas.core.rows import fetch_one, quoted_columns, quoted_table
 from tuntas.core.sealing import seal_text, unseal_text
 from tuntas.exchange.models import ApiClient, IdempotencyRecord, IdempotencyState
 
@@ -60,22 +61,18 @@ def _retention() -> datetime.timedelta:
 
 @functools.cache
 def _record_exists_sql(vendor: str) -> str:
-    quote = connection.ops.quote_name
-    meta = IdempotencyRecord._meta
-    client, key = meta.get_field("client").column, meta.get_field("key").column
+    column = quoted_columns(IdempotencyRecord)
     # Identifiers from the model's own metadata, quoted; the values travel as parameters.
     return (
-        f"SELECT 1 FROM {quote(meta.db_table)} "  # noqa: S608
-        f"WHERE {quote(client)} = %s AND {quote(key)} = %s LIMIT 1"
+        f"SELECT 1 FROM {quoted_table(IdempotencyRecord)} "  # noqa: S608
+        f"WHERE {column['client_id']} = %s AND {column['key']} = %s LIMIT 1"
     )
 
 
 def _record_exists(*, client: ApiClient, key: str) -> bool:
     """Whether the key was seen: asked before every keyed request, so written as SQL (the
     queryset's ``exists()`` cost eight times the index look-up)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_record_exists_sql(connection.vendor), [client.pk, key])
-        return cursor.fetchone() is not None
+    return fetch_one(_record_exists_sql(connection.vendor), [client.pk, key]) is not None
 
 
 def _takeover_after() -> datetime.timedelta:

@@ -19,7 +19,14 @@ from tuntas.cases.models import AgencyCase
 from tuntas.complaints.codes import PUBLIC_NUMBER_PATTERN
 from tuntas.complaints.models import Report
 from tuntas.complaints.selectors import report_public_timeline
-from tuntas.core.rows import concrete_attnames, instance_from_row, select_list
+from tuntas.core.rows import (
+    concrete_attnames,
+    fetch_one,
+    instance_from_row,
+    quoted_columns,
+    quoted_table,
+    select_list,
+)
 from tuntas.exchange.models import ApiClient, ApiScope
 from tuntas.institutions.models import Institution
 
@@ -39,24 +46,21 @@ _INSTITUTION_COLUMNS = concrete_attnames(Institution)
 
 @functools.cache
 def _client_by_prefix_sql(vendor: str) -> str:
-    quote = connection.ops.quote_name
-    client, institution = ApiClient._meta, Institution._meta
+    client, institution = quoted_columns(ApiClient), quoted_columns(Institution)
     # Identifiers from the models' own metadata, quoted; the prefix travels as a parameter.
     return (
         f"SELECT {select_list(ApiClient, _CLIENT_COLUMNS, 'c')}, "  # noqa: S608
         f"{select_list(Institution, _INSTITUTION_COLUMNS, 'i')} "
-        f"FROM {quote(client.db_table)} c JOIN {quote(institution.db_table)} i "
-        f"ON i.{quote(institution.pk.column)} = c.{quote(client.get_field('institution').column)} "
-        f"WHERE c.{quote(client.get_field('key_prefix').column)} = %s"
+        f"FROM {quoted_table(ApiClient)} c JOIN {quoted_table(Institution)} i "
+        f"ON i.{institution[Institution._meta.pk.attname]} = c.{client['institution_id']} "
+        f"WHERE c.{client['key_prefix']} = %s"
     )
 
 
 def _client_by_prefix(prefix: str) -> ApiClient | None:
     """The client with its institution, by the unique prefix: every API request asks, so
     this is SQL, converted as the ORM would (the queryset cost six times the query)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_client_by_prefix_sql(connection.vendor), [prefix])
-        row = cursor.fetchone()
+    row = fetch_one(_client_by_prefix_sql(connection.vendor), [prefix])
     if row is None:
         return None
     split = len(_CLIENT_COLUMNS)

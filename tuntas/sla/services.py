@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from tuntas.audit.services import assign_editable, audit_record, changed_fields, field_values
+from tuntas.core.rows import fetch_one, instance_from_row, quoted_columns, quoted_table, select_list
 from tuntas.institutions.models import Institution
 from tuntas.sla.calendar import Paused, WorkingCalendar
 from tuntas.sla.models import DeadlinePolicy, DeadlineUnit, HolidayDate, HolidayKind, HolidaySource
@@ -131,11 +132,10 @@ def _calendar(holidays: frozenset[datetime.date]) -> WorkingCalendar:
 
 @functools.cache
 def _holiday_dates_sql(vendor: str, regions: int) -> str:
-    quote = connection.ops.quote_name
-    column = {field.attname: quote(field.column) for field in HolidayDate._meta.concrete_fields}
+    column = quoted_columns(HolidayDate)
     placeholders = ", ".join(["%s"] * regions)
     return (
-        f"SELECT {column['date']} FROM {quote(HolidayDate._meta.db_table)} "  # noqa: S608
+        f"SELECT {column['date']} FROM {quoted_table(HolidayDate)} "  # noqa: S608
         f"WHERE {column['is_active']} AND {column['region_code']} IN ({placeholders})"
     )
 
@@ -159,12 +159,11 @@ _POLICY_COLUMNS = ["id", "stage", "institution_id", "amount", "unit", "source"]
 
 @functools.cache
 def _policy_sql(vendor: str) -> str:
-    quote = connection.ops.quote_name
-    column = {field.attname: quote(field.column) for field in DeadlinePolicy._meta.concrete_fields}
+    column = quoted_columns(DeadlinePolicy)
     institution = column["institution_id"]
     return (
-        f"SELECT {', '.join(column[name] for name in _POLICY_COLUMNS)} "  # noqa: S608
-        f"FROM {quote(DeadlinePolicy._meta.db_table)} "
+        f"SELECT {select_list(DeadlinePolicy, _POLICY_COLUMNS)} "  # noqa: S608
+        f"FROM {quoted_table(DeadlinePolicy)} "
         f"WHERE {column['stage']} = %s AND ({institution} IS NULL OR {institution} = %s) "
         # The institution's own row before the default (false sorts first on both engines).
         f"ORDER BY {institution} IS NULL, {column['id']} LIMIT 1"
@@ -173,15 +172,12 @@ def _policy_sql(vendor: str) -> str:
 
 def deadline_policy_for(*, stage: str, institution: Institution | None) -> DeadlinePolicy:
     """The institution's own policy for the stage, else the national default: one query."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _policy_sql(connection.vendor),
-            [stage, institution.pk if institution is not None else None],
-        )
-        row = cursor.fetchone()
+    row = fetch_one(
+        _policy_sql(connection.vendor), [stage, institution.pk if institution is not None else None]
+    )
     if row is None:
         raise LookupError(f"no deadline policy for stage {stage!r}")
-    return DeadlinePolicy.from_db(connection.alias, _POLICY_COLUMNS, row)
+    return instance_from_row(DeadlinePolicy, _POLICY_COLUMNS, row)
 
 
 def due_date(
