@@ -23,7 +23,8 @@ For each database (SQLite file, then a fresh PostgreSQL database) in a throw-awa
 
 Each request comes from its own loopback address (127.x.y.z): the per-address limits of the
 public pages then see a crowd, as in a real surge; API keys rotate for the per-key limit.
-Server CPU is read from /proc (gunicorn master and workers) before and after each scenario.
+Server CPU is read from /proc (gunicorn master and workers) before and after each scenario, and
+the share of the whole machine left idle (/proc/stat): idle cores under load mean a lock, not CPU.
 Prints JSON and a Markdown table; nothing is written into the repository.
 """
 
@@ -102,6 +103,12 @@ def _process_tree_cpu(root: int) -> float:
         if pid == root or parent == root:
             total += (int(fields[11]) + int(fields[12])) / TICKS
     return total
+
+
+def _machine_ticks() -> tuple[int, int]:
+    """(idle, total) clock ticks of the whole machine so far, from /proc/stat."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return fields[3] + fields[4], sum(fields[:8])  # idle + iowait; user … softirq, steal
 
 
 @contextmanager
@@ -407,6 +414,7 @@ def bench_database(kind: str, options: argparse.Namespace) -> dict[str, Any]:
                 server_pid = servers.get(name, app).pid
                 loadgen.run(f"{name} warm-up", unit, clients=options.clients, seconds=3)
                 cpu_before = _process_tree_cpu(server_pid)
+                idle_before, ticks_before = _machine_ticks()
                 load = loadgen.run(
                     name,
                     unit,
@@ -415,11 +423,16 @@ def bench_database(kind: str, options: argparse.Namespace) -> dict[str, Any]:
                     max_units=options.max_units,
                 )
                 cpu = _process_tree_cpu(server_pid) - cpu_before
+                idle_after, ticks_after = _machine_ticks()
                 summary = load.summary()
                 summary["server_cpu_ms_per_unit"] = (
                     round(1000 * cpu / load.units, 2) if load.units else None
                 )
                 summary["server_cpu_share"] = round(cpu / load.seconds / os.cpu_count(), 2)
+                # Idle cores while 32 clients wait mean the server waits on a lock, not on CPU.
+                summary["machine_idle_share"] = round(
+                    (idle_after - idle_before) / max(1, ticks_after - ticks_before), 2
+                )
                 result["scenarios"][name] = summary
                 print(f"[{kind}] {json.dumps(summary)}", flush=True)
         reports_after = _report_count(env, log)
