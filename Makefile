@@ -84,6 +84,12 @@ clean:
 bench-intake: setup
 	$(BIN)/python bench/intake.py $(BENCH_ARGS)
 
+## make bench-sqlite-writers: writing transactions from three processes on one SQLite file,
+## Django's own backend against tuntas.core.sqlite_backend's writer queue, alternating in one run.
+.PHONY: bench-sqlite-writers
+bench-sqlite-writers: setup
+	$(BIN)/python bench/sqlite_writers.py $(BENCH_ARGS)
+
 ## make bench-handling: deadline computation for 1 M cases, engine against bare numpy (same run);
 ## then the inbox at 10 k and 1 M reports over 700 units and the whole sweep over 1 M open cases
 ## (bench/inbox.py; its databases are cached under var/bench/).

@@ -121,10 +121,13 @@ FORM_RENDERER = "tuntas.core.rendering.WidgetRenderer"
 # --- Database -----------------------------------------------------------------------------
 # SQLite is the embedded default: WAL so that readers never block the writer, synchronous=FULL
 # so that an acknowledged commit survives power loss, IMMEDIATE so that a writing transaction
-# takes the write lock at BEGIN instead of failing half-way with "database is locked".
+# takes the write lock at BEGIN instead of failing half-way with "database is locked", and
+# Tuntas's subclass of the backend queues those writers on a file lock so that the next one
+# starts as soon as the last commits (tuntas/core/sqlite_backend).
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 _database = env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'tuntas.sqlite3'}")
 if _database["ENGINE"] == "django.db.backends.sqlite3":
+    _database["ENGINE"] = "tuntas.core.sqlite_backend"
     _database["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20, minimum=1),

@@ -19,3 +19,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 TUNTAS_ALLOW_DEMO_LOGIN = True
 # Test receivers listen on 127.0.0.1.
 WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+# The test database is SQLite in memory, as Django makes it for its own backend; said out loud
+# because pytest-django recognises only Django's engine name, not Tuntas's subclass of it.
+if DATABASES["default"]["ENGINE"] == "tuntas.core.sqlite_backend":  # noqa: F405
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = ":memory:"  # noqa: F405

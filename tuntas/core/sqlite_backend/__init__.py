@@ -1,0 +1,1 @@
+"""Django's SQLite backend with a quick queue in front of the single writer (see ``base``)."""
