@@ -80,7 +80,7 @@ def submit_one(tag: str) -> dict[str, Any]:
 
     from tuntas.complaints.identity import Identity
     from tuntas.complaints.models import Category
-    from tuntas.complaints.services import ReportDraft, report_submit
+    from tuntas.complaints.services_intake import ReportDraft, report_submit
     from tuntas.institutions.models import Institution
 
     city = Institution.objects.get(slug="kota-uji-crash")

@@ -15,7 +15,7 @@ from tuntas.cases.access import cases_visible_to, steps_allowed_to
 from tuntas.cases.models import AgencyCase
 from tuntas.cases.services import CaseConflict
 from tuntas.cases.workflow import InvalidTransition, allowed_transitions
-from tuntas.complaints.services import report_submit
+from tuntas.complaints.services_intake import report_submit
 from tuntas.institutions.services import institution_update
 from tuntas.sla.services import holidays_import
 

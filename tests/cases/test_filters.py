@@ -20,7 +20,7 @@ from tuntas.cases.filters import (
 )
 from tuntas.cases.models import AgencyCase
 from tuntas.complaints.models import Category
-from tuntas.complaints.services import report_submit
+from tuntas.complaints.services_intake import report_submit
 from tuntas.sla.services import holidays_import
 
 WIB = datetime.timezone(datetime.timedelta(hours=7))

@@ -14,7 +14,7 @@ from tests.complaints.test_report_submit import draft_for
 from tuntas.audit.models import AuditEvent
 from tuntas.cases.models import AgencyCase
 from tuntas.cases.sweep import sla_sweep
-from tuntas.complaints.services import report_submit
+from tuntas.complaints.services_intake import report_submit
 from tuntas.notifications.models import Notification
 from tuntas.sla.services import holidays_import
 

@@ -376,7 +376,7 @@ def test_files_are_written_under_random_names_inside_media_root(media_root):
 
 def anonymous_draft(region, uploads):
     from tuntas.complaints.models import Category
-    from tuntas.complaints.services import ReportDraft
+    from tuntas.complaints.services_intake import ReportDraft
 
     return ReportDraft(
         institution=region.magelang,
@@ -392,7 +392,7 @@ def test_a_submitted_report_keeps_the_original_and_a_clean_copy_named_by_the_sni
     region, media_root
 ):
     from tuntas.complaints.models import Attachment
-    from tuntas.complaints.services import report_submit
+    from tuntas.complaints.services_intake import report_submit
 
     photo, letter = jpeg_with_gps(), pdf_with_author()
     report_submit(
@@ -415,7 +415,7 @@ def test_a_submitted_report_keeps_the_original_and_a_clean_copy_named_by_the_sni
 
 def test_a_refused_file_stops_the_report_before_anything_is_stored(region, media_root):
     from tuntas.complaints.models import Report
-    from tuntas.complaints.services import report_submit
+    from tuntas.complaints.services_intake import report_submit
 
     uploads = [upload("foto.jpg", jpeg_with_gps()), upload("virus.jpg", b"MZ" + b"\x00" * 300)]
     with pytest.raises(AttachmentRefused, match=r"virus\.jpg"):

@@ -197,7 +197,7 @@ def test_a_scanner_timeout_is_unavailable_not_clean(settings):
 
 def test_a_report_with_a_scanned_file_records_it_as_clean(clamd, media_root, region):
     from tuntas.complaints.models import Attachment, Category, ScanStatus
-    from tuntas.complaints.services import ReportDraft, report_submit
+    from tuntas.complaints.services_intake import ReportDraft, report_submit
 
     draft = ReportDraft(
         institution=region.magelang,

@@ -7,7 +7,8 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from tuntas.audit.models import AuditEvent
 from tuntas.complaints import codes
@@ -19,7 +20,13 @@ from tuntas.complaints.selectors import (
     report_public_timeline,
     reports_visible_to,
 )
-from tuntas.complaints.services import ReportDraft, report_submit, report_withdraw
+from tuntas.complaints.services import report_withdraw
+from tuntas.complaints.services_intake import (
+    ReportDraft,
+    report_prepare,
+    report_submit,
+    report_submit_prepared,
+)
 from tuntas.notifications.models import Notification
 
 CANARY_NAME = "Kanari Wibisono Sastrowardoyo"
@@ -193,7 +200,7 @@ def test_an_event_over_two_years_old_is_accepted_and_flagged(region):
 
 
 def test_a_failure_inside_the_transaction_leaves_no_report_and_no_event(region, monkeypatch):
-    from tuntas.complaints import services
+    from tuntas.complaints import services_intake as services
 
     def broken_queue(**kwargs):
         raise RuntimeError("queue down")
@@ -222,3 +229,58 @@ def test_the_same_channel_message_cannot_become_two_reports(region):
     with pytest.raises(IntegrityError):
         report_submit(draft=draft_for(region, channel_reference="sms-123"), channel="sms")
     assert Report.objects.count() == 1
+
+
+# --- Prepared first, then stored in a short transaction ------------------------------------
+
+
+def test_preparing_a_report_stores_nothing(region):
+    events = AuditEvent.objects.count()  # the region's own setup wrote some
+    prepared = report_prepare(draft=draft_for(region), channel="web")
+    assert prepared.report.pk is None
+    assert codes.PUBLIC_NUMBER_PATTERN.match(prepared.report.public_number)
+    assert not Report.objects.exists()
+    assert not ReporterIdentity.objects.exists()
+    assert AuditEvent.objects.count() == events
+    assert not Notification.objects.exists()
+
+
+def test_a_prepared_report_is_stored_as_prepared_with_its_receipt(region):
+    prepared = report_prepare(draft=draft_for(region), channel="web")
+    submitted = report_submit_prepared(prepared=prepared)
+    report = Report.objects.get()
+    assert report.public_number == prepared.report.public_number
+    assert report.access_code_hash == codes.hash_access_code(submitted.access_code)
+    shown = report_identity_for(actor=region.asisten_andi, report=report)
+    assert isinstance(shown, Identity) and shown.name == CANARY_NAME
+    notification = Notification.objects.get(report_id=report.pk)
+    assert codes.format_public_number(report.public_number) in notification.body
+    assert submitted.formatted_access_code in notification.body
+
+
+def test_storing_a_prepared_report_reads_no_deadline_calendar_or_policy(region):
+    prepared = report_prepare(draft=draft_for(region), channel="web")
+    with CaptureQueriesContext(connection) as queries:
+        submitted = report_submit_prepared(prepared=prepared)
+    statements = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "sla_holidaydate" not in statements and "sla_deadlinepolicy" not in statements
+    assert submitted.report.agency_case.due_on is not None
+
+
+@pytest.mark.parametrize("inside_a_transaction", [False, True], ids=["alone", "nested"])
+def test_a_clashing_report_number_is_drawn_again_and_the_receipt_tells_the_new_one(
+    region, monkeypatch, inside_a_transaction
+):
+    taken = report_submit(draft=draft_for(region), channel="web").report.public_number
+    fresh = iter([taken, "LM-26AAAA2222"])
+    monkeypatch.setattr(codes, "new_public_number", lambda: next(fresh))
+    if inside_a_transaction:  # as the API calls it, inside its idempotency transaction
+        with transaction.atomic():
+            submitted = report_submit(draft=draft_for(region), channel="web")
+    else:
+        submitted = report_submit(draft=draft_for(region), channel="web")
+    assert submitted.report.public_number == "LM-26AAAA2222"
+    assert Report.objects.count() == 2
+    notification = Notification.objects.get(report_id=submitted.report.pk)
+    assert codes.format_public_number("LM-26AAAA2222") in notification.body
+    assert codes.format_public_number(taken) not in notification.body

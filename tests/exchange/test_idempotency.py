@@ -135,7 +135,7 @@ def test_after_a_server_error_the_key_is_free_for_a_retry(region, channel, post,
     def broken(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("tuntas.exchange.api.api_report_submit", broken)
+    monkeypatch.setattr("tuntas.exchange.api.api_report_submit_prepared", broken)
     failed = post(report_body(region), **with_key(**EN))
     assert failed.status_code == 500
     assert failed.json()["error"]["code"] == "server_error"

@@ -18,7 +18,7 @@ from tuntas.cases import services as agency
 from tuntas.cases.models import AgencyCase
 from tuntas.complaints.models import Category, Report
 from tuntas.complaints.selectors import report_public_timeline
-from tuntas.complaints.services import report_submit
+from tuntas.complaints.services_intake import report_submit
 from tuntas.ombudsman.models import OmbudsmanCase
 from tuntas.ombudsman.services import (
     ombudsman_case_from_agency,

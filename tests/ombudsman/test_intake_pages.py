@@ -10,7 +10,7 @@ from tests.complaints.test_report_submit import draft_for
 from tuntas.cases import services as agency
 from tuntas.cases.models import AgencyCase
 from tuntas.complaints.models import Category
-from tuntas.complaints.services import report_submit
+from tuntas.complaints.services_intake import report_submit
 from tuntas.ombudsman.models import OmbudsmanCase
 from tuntas.sla.services import holidays_import
 

@@ -21,7 +21,7 @@ from tuntas.cases import services as agency
 from tuntas.cases.models import AgencyCase
 from tuntas.complaints import codes
 from tuntas.complaints.models import ReportStatus
-from tuntas.complaints.services import report_submit
+from tuntas.complaints.services_intake import report_submit
 from tuntas.ombudsman import services_verification as verification
 from tuntas.ombudsman.models import OmbudsmanCase
 from tuntas.ombudsman.services import ombudsman_report_submit

@@ -15,7 +15,7 @@ from django.test import Client
 from tests.complaints.test_report_submit import draft_for
 from tuntas.complaints.identity import Identity
 from tuntas.complaints.models import Report
-from tuntas.complaints.services import report_submit
+from tuntas.complaints.services_intake import report_submit
 from tuntas.exchange.models import ApiClient
 from tuntas.exchange.services import api_client_create
 

@@ -16,7 +16,7 @@ from tests.complaints.test_report_submit import CANARY_NAME, CANARY_NIK, draft_f
 from tuntas.cases import services as case_services
 from tuntas.cases.models import AgencyCase
 from tuntas.complaints.models import Category
-from tuntas.complaints.services import report_submit
+from tuntas.complaints.services_intake import report_submit
 from tuntas.opendata.datasets import CUBE, TIMES, TOTALS_CATEGORY, TOTALS_INSTITUTION, release_build
 from tuntas.sla.services import holidays_import
 

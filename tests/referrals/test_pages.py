@@ -7,7 +7,7 @@ from django.test import Client
 
 from tests.complaints.test_report_submit import draft_for
 from tests.referrals.conftest import SECRET
-from tuntas.complaints.services import report_submit
+from tuntas.complaints.services_intake import report_submit
 from tuntas.referrals.models import Peer, PeerMessage, Referral
 from tuntas.referrals.services import referral_send
 from tuntas.referrals.worker import referral_messages_deliver

@@ -13,7 +13,7 @@ from tuntas.cases import services as cases
 from tuntas.cases.models import AgencyCase
 from tuntas.complaints.identity import Identity, unseal
 from tuntas.complaints.models import Report
-from tuntas.complaints.services import report_submit
+from tuntas.complaints.services_intake import report_submit
 from tuntas.ombudsman.services_verification import (
     ombudsman_formal_check_record,
     ombudsman_formal_verify,

@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 
 from tests.complaints.test_report_submit import draft_for
 from tuntas.complaints.models import Report
-from tuntas.complaints.services import report_submit
+from tuntas.complaints.services_intake import report_submit
 from tuntas.referrals.models import Referral
 from tuntas.referrals.payloads import referral_payload
 from tuntas.referrals.services import referral_send

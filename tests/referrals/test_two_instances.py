@@ -22,7 +22,7 @@ SETUP_1 = """
 from tuntas.institutions.services import institution_create
 from tuntas.complaints.models import Category
 from tuntas.complaints.identity import Identity
-from tuntas.complaints.services import ReportDraft, report_submit
+from tuntas.complaints.services_intake import ReportDraft, report_submit
 import io
 from PIL import Image
 from django.core.files.uploadedfile import SimpleUploadedFile

@@ -9,7 +9,7 @@ from django.test import Client
 from tuntas.cases.models import AgencyCase
 from tuntas.complaints.identity import Identity
 from tuntas.complaints.models import Category
-from tuntas.complaints.services import ReportDraft, report_submit
+from tuntas.complaints.services_intake import ReportDraft, report_submit
 
 WIB = datetime.timezone(datetime.timedelta(hours=7))
 TUESDAY = datetime.datetime(2026, 3, 10, 9, 0, tzinfo=WIB)

@@ -43,7 +43,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from tuntas.accounts.services import membership_grant, user_create
 from tuntas.complaints.identity import Identity
 from tuntas.complaints.models import Category
-from tuntas.complaints.services import ReportDraft, report_submit
+from tuntas.complaints.services_intake import ReportDraft, report_submit
 from tuntas.institutions.services import institution_create, unit_create
 
 town = institution_create(actor=None, name="Pemerintah Kota Magelang", kind="pemerintah_kota", region_code="33.71")

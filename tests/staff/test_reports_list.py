@@ -14,7 +14,8 @@ from tests.factories import staff_member
 from tuntas.audit.models import AuditEvent
 from tuntas.complaints.identity import Identity
 from tuntas.complaints.models import Category
-from tuntas.complaints.services import ReportDraft, report_submit, report_withdraw
+from tuntas.complaints.services import report_withdraw
+from tuntas.complaints.services_intake import ReportDraft, report_submit
 
 SECRET_NAME = "Rahasiawati Kusumaningrum"
 

@@ -5,7 +5,7 @@ import pytest
 from tests.complaints.test_report_submit import CANARY_NAME, CANARY_NIK, draft_for
 from tests.factories import staff_member
 from tuntas.complaints.identity import Identity
-from tuntas.complaints.services import report_submit
+from tuntas.complaints.services_intake import report_submit
 
 OPEN_NAME = "Kanari Terbuka Wibisono"
 OPEN_NIK = "3371014501900003"

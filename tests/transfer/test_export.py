@@ -86,7 +86,7 @@ def test_the_inbox_filters_narrow_the_export(region, three_reports):
 
 def test_a_cell_that_looks_like_a_formula_is_neutralised(region):
     from tests.complaints.test_report_submit import draft_for
-    from tuntas.complaints.services import report_submit
+    from tuntas.complaints.services_intake import report_submit
 
     report_submit(
         draft=draft_for(

@@ -16,7 +16,7 @@ from tests.transfer.test_export import _csv
 from tuntas.audit.models import AuditEvent
 from tuntas.complaints.identity import Identity
 from tuntas.complaints.selectors import report_identity_for
-from tuntas.complaints.services import report_submit
+from tuntas.complaints.services_intake import report_submit
 from tuntas.transfer.models import ExportJob
 from tuntas.transfer.ombudsman_export import ombudsman_export_cases
 from tuntas.transfer.services_export import (

@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from tests.complaints.test_report_submit import draft_for
 from tests.webhooks.receiver import Receiver, serve
-from tuntas.complaints.services import report_submit
+from tuntas.complaints.services_intake import report_submit
 from tuntas.exchange.models import ApiClient
 from tuntas.exchange.services import api_client_create
 from tuntas.webhooks.models import Subscription

@@ -29,7 +29,7 @@ print("SECRET", created.secret)
 """
 REPORTS_SCRIPT = """
 from tuntas.complaints.models import Category
-from tuntas.complaints.services import ReportDraft, report_submit
+from tuntas.complaints.services_intake import ReportDraft, report_submit
 from tuntas.cases.services import case_verify
 from tuntas.institutions.models import Institution
 magelang = Institution.objects.get(slug="pemerintah-kota-magelang")

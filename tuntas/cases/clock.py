@@ -32,9 +32,13 @@ _lookups: ContextVar[dict[Any, Any] | None] = ContextVar("tuntas_clock_lookups",
 
 
 @contextmanager
-def lookups_cached() -> Iterator[None]:
-    """Within the block, each region's calendar and each stage's policy is read once."""
-    token = _lookups.set({})
+def lookups_cached(memo: dict[Any, Any] | None = None) -> Iterator[None]:
+    """Within the block, each region's calendar and each stage's policy is read once.
+
+    ``memo`` keeps what was read for a later block: a submission reads its case's calendar
+    before its transaction and uses it inside (report_prepare).
+    """
+    token = _lookups.set({} if memo is None else memo)
     try:
         yield
     finally:
@@ -60,6 +64,15 @@ def _policy(stage: str, case: AgencyCase) -> Any:
         ("policy", stage, case.institution_id),
         lambda: deadline_policy_for(stage=stage, institution=case.institution),
     )
+
+
+def lookups_for_new_case(*, institution: Any) -> None:
+    """Read what opening a case for ``institution`` needs, into the enclosing lookups_cached()."""
+    case = AgencyCase(institution=institution)
+    case_calendar(case)
+    stage = stage_for(S.RECEIVED, case.complexity)
+    if stage is not None:
+        _policy(stage, case)
 
 
 def start_stage(case: AgencyCase, *, stage: str | None, today: datetime.date) -> None:

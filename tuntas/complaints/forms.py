@@ -26,7 +26,7 @@ from tuntas.complaints.selectors_directory import (
     directory_for_reports,
     institution_choices_for_reports,
 )
-from tuntas.complaints.services import ReportDraft, report_is_past_ombudsman_time_limit
+from tuntas.complaints.services_intake import ReportDraft, report_is_past_ombudsman_time_limit
 from tuntas.institutions.models import Institution, Unit
 
 # What the file picker offers; the server still judges every file by its content.

@@ -36,7 +36,8 @@ from tuntas.complaints.attachments import AttachmentRefused, attachments_check
 from tuntas.complaints.identity import Identity, normalise_phone
 from tuntas.complaints.models import Category, Channel, IdentityMode, Report, ReporterIdentity
 from tuntas.complaints.models_inbound import InboundMessage, InboundOutcome
-from tuntas.complaints.services import ReportDraft, report_add_information, report_submit
+from tuntas.complaints.services import report_add_information
+from tuntas.complaints.services_intake import ReportDraft, report_submit
 from tuntas.core.sealing import blind_index
 from tuntas.institutions.models import Institution, InstitutionKind
 from tuntas.notifications.models import NotificationChannel

@@ -45,7 +45,7 @@ from tuntas.complaints.models import IdentityMode, Visibility
 from tuntas.complaints.receipt import receipt_filename, receipt_pdf
 from tuntas.complaints.selectors import report_for_receipt
 from tuntas.complaints.selectors_directory import directory_for_reports
-from tuntas.complaints.services import report_submit
+from tuntas.complaints.services_intake import report_submit
 from tuntas.complaints.staging import (
     STAGING_MAX_AGE_SECONDS,
     staged_add,

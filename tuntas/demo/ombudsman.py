@@ -16,7 +16,7 @@ from django.utils import timezone
 from tuntas.accounts.models import User
 from tuntas.complaints.identity import Identity
 from tuntas.complaints.models import Category
-from tuntas.complaints.services import ReportDraft
+from tuntas.complaints.services_intake import ReportDraft
 from tuntas.institutions.models import Institution, Unit
 from tuntas.ombudsman import services_examination as exam
 from tuntas.ombudsman import services_outcome as outcome

@@ -22,7 +22,7 @@ from rest_framework.request import Request
 
 from tuntas.complaints import codes
 from tuntas.complaints.identity import Identity
-from tuntas.complaints.services import ReportDraft
+from tuntas.complaints.services_intake import PreparedReport, ReportDraft
 from tuntas.exchange.authentication import CanSubmit
 from tuntas.exchange.errors import (
     ApiError,
@@ -39,7 +39,7 @@ from tuntas.exchange.idempotency import (
 )
 from tuntas.exchange.models import ApiClient
 from tuntas.exchange.serializers import ErrorOutput, ReportInput, ReportReceiptOutput
-from tuntas.exchange.services import api_report_submit
+from tuntas.exchange.services import api_report_prepare, api_report_submit_prepared
 from tuntas.exchange.transport import ApiView, api_language, stored_response
 
 # What the service calls the identity's fields, and where they sit in the API body.
@@ -111,17 +111,18 @@ class ReportSubmitApi(ApiView):
             raise NotAuthenticated()
         data = self.json_object(request)
         key = request.headers.get("Idempotency-Key")
-        drafts: list[tuple[ReportDraft, str]] = []
+        prepared: list[tuple[PreparedReport, str]] = []
 
         def prepare() -> None:
-            # Validation and its reads happen before the write transaction (SQLite's lock).
-            drafts[:] = [self._draft(client, data)]
+            # Validation, reads and the CPU-heavy part of the submission (hashing, sealing)
+            # happen before the write transaction: on SQLite every other writer waits for it.
+            prepared[:] = [self._prepare(client, data)]
 
         def work() -> StoredResponse:
-            if not drafts:
+            if not prepared:
                 prepare()
-            draft, external_id = drafts[0]
-            return self._submit(request, client, draft, external_id)
+            report, external_id = prepared[0]
+            return self._submit(request, client, report, external_id)
 
         if key is None:
             return stored_response(work())
@@ -177,19 +178,25 @@ class ReportSubmitApi(ApiView):
         )
         return draft, values.get("external_id", "")
 
+    def _prepare(self, client: ApiClient, data: dict[str, Any]) -> tuple[PreparedReport, str]:
+        draft, external_id = self._draft(client, data)
+        try:
+            return (
+                api_report_prepare(client=client, draft=draft, external_id=external_id),
+                external_id,
+            )
+        except DjangoValidationError as error:
+            raise _api_validation_error(error) from None
+
     def _submit(
-        self, request: Request, client: ApiClient, draft: ReportDraft, external_id: str
+        self, request: Request, client: ApiClient, prepared: PreparedReport, external_id: str
     ) -> StoredResponse:
         try:
-            submitted = api_report_submit(client=client, draft=draft, external_id=external_id)
+            submitted = api_report_submit_prepared(
+                client=client, prepared=prepared, external_id=external_id
+            )
         except DjangoValidationError as error:
-            fields = django_validation_fields(error)
-            raise validation_error(
-                {
-                    _SERVICE_FIELD_NAMES.get(name, name): messages
-                    for name, messages in fields.items()
-                }
-            ) from None
+            raise _api_validation_error(error) from None
         report = submitted.report
         number = codes.format_public_number(report.public_number)
         receipt = self.OutputSerializer(
@@ -205,6 +212,14 @@ class ReportSubmitApi(ApiView):
             }
         )
         return StoredResponse(status=status.HTTP_201_CREATED, content=canonical_json(receipt.data))
+
+
+def _api_validation_error(error: DjangoValidationError) -> Exception:
+    """A service's per-field refusal in the API's shape, under the API's field names."""
+    fields = django_validation_fields(error)
+    return validation_error(
+        {_SERVICE_FIELD_NAMES.get(name, name): messages for name, messages in fields.items()}
+    )
 
 
 def _coordinate(value: float | None) -> Decimal | None:

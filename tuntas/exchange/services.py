@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 
 from tuntas.audit.services import audit_batch, audit_record
 from tuntas.complaints.models import Channel, Report
-from tuntas.complaints.services import (
+from tuntas.complaints.services_intake import (
     DuplicateChannelMessage,
+    PreparedReport,
     ReportDraft,
     SubmittedReport,
-    report_submit,
+    report_prepare,
+    report_submit_prepared,
 )
 from tuntas.exchange.models import ApiClient, ApiScope
 from tuntas.exchange.selectors import KEY_PREFIX_LENGTH, client_may_submit_to, hash_api_key
@@ -188,30 +190,51 @@ def channel_reference_for(*, client: ApiClient, external_id: str) -> str:
     return f"{client.pk}:{external_id}" if external_id else ""
 
 
-def api_report_submit(
+def api_report_prepare(
     *, client: ApiClient, draft: ReportDraft, external_id: str = ""
-) -> SubmittedReport:
-    """A report from a channel system: the intake pipeline plus an event naming the client."""
+) -> PreparedReport:
+    """Check that ``client`` may send ``draft`` and prepare it (report_prepare): no writes."""
     if not client_may_submit_to(client, draft.institution):
         raise ValidationError(
             {"institution": _("Unknown institution, or one this API key may not send reports to.")}
         )
     reference = channel_reference_for(client=client, external_id=external_id)
-    # A repeated external id is caught by the report table's unique index (channel,
-    # channel_reference): report_submit answers with the first report, so no look-up first.
+    return report_prepare(
+        draft=dataclasses.replace(draft, channel_reference=reference),
+        channel=Channel.API,
+        actor=None,
+    )
+
+
+def api_report_submit(
+    *, client: ApiClient, draft: ReportDraft, external_id: str = ""
+) -> SubmittedReport:
+    """A report from a channel system: the intake pipeline plus an event naming the client."""
+    return api_report_submit_prepared(
+        client=client,
+        prepared=api_report_prepare(client=client, draft=draft, external_id=external_id),
+        external_id=external_id,
+    )
+
+
+def api_report_submit_prepared(
+    *, client: ApiClient, prepared: PreparedReport, external_id: str = ""
+) -> SubmittedReport:
+    """Store an api_report_prepare()d report with the client's event, in one transaction.
+
+    A repeated external id is caught by the report table's unique index (channel,
+    channel_reference) and answered with the first report (DuplicateExternalId), so there is
+    no look-up first.
+    """
     try:
         # One batch: the client's event joins the report's and the case's in one chain write.
         with transaction.atomic(), audit_batch():
-            submitted = report_submit(
-                draft=dataclasses.replace(draft, channel_reference=reference),
-                channel=Channel.API,
-                actor=None,
-            )
+            submitted = report_submit_prepared(prepared=prepared)
             audit_record(
                 actor=None,
                 action="api.report_submitted",
                 obj=submitted.report,
-                institution_id=draft.institution.pk,
+                institution_id=prepared.report.institution_id,
                 data={
                     "client_id": client.pk,
                     "key_prefix": client.key_prefix,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuntas.complaints.identity import Identity
 from tuntas.complaints.models import Category, Channel, IdentityMode
-from tuntas.complaints.services import ReportDraft
+from tuntas.complaints.services_intake import ReportDraft
 from tuntas.institutions.models import Institution, Unit
 from tuntas.ombudsman.models import RcoCriterion
 from tuntas.ombudsman.workflow import Track

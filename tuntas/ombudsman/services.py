@@ -25,7 +25,7 @@ from tuntas.audit.services import audit_record
 from tuntas.cases.services_ombudsman import case_refer_to_ombudsman
 from tuntas.cases.workflow import AgencyState
 from tuntas.complaints.models import Category, Channel, IdentityMode, Report
-from tuntas.complaints.services import ReportDraft, SubmittedReport, report_submit
+from tuntas.complaints.services_intake import ReportDraft, SubmittedReport, report_submit
 from tuntas.institutions.models import Institution, InstitutionKind, Unit
 from tuntas.ombudsman import clock
 from tuntas.ombudsman.models import ClosureReason, Handover, OmbudsmanCase, RcoCriterion

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from tuntas.audit.services import audit_record
 from tuntas.complaints.models import Report
-from tuntas.complaints.services import ReportDraft
+from tuntas.complaints.services_intake import ReportDraft
 from tuntas.exchange.models import ApiClient
 from tuntas.exchange.services import api_report_submit
 from tuntas.open311.models import RequestToken

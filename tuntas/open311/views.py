@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from tuntas.complaints.identity import Identity
 from tuntas.complaints.models import IdentityMode, Visibility
-from tuntas.complaints.services import ReportDraft
+from tuntas.complaints.services_intake import ReportDraft
 from tuntas.exchange.authentication import ApiClientRateThrottle
 from tuntas.exchange.errors import django_validation_fields
 from tuntas.exchange.models import ApiClient

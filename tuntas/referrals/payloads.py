@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from tuntas.complaints.identity import Identity, unseal
 from tuntas.complaints.models import Attachment, Category, IdentityMode, Report, ScanStatus
-from tuntas.complaints.services import ReportDraft
+from tuntas.complaints.services_intake import ReportDraft
 from tuntas.referrals.models import Peer, Referral
 
 SCHEMA_VERSION = 1

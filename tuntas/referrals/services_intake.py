@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from tuntas.audit.services import audit_record
 from tuntas.complaints.attachments import AttachmentRefused, attachments_check
 from tuntas.complaints.models import Channel, Report
-from tuntas.complaints.services import ReportDraft, report_submit
+from tuntas.complaints.services_intake import ReportDraft, report_submit
 from tuntas.institutions.models import Institution
 from tuntas.ombudsman.services import ombudsman_report_submit
 from tuntas.ombudsman.workflow import Source

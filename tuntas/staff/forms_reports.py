@@ -14,7 +14,7 @@ from tuntas.accounts import access
 from tuntas.complaints.identity import Identity
 from tuntas.complaints.models import Category, Channel, IdentityMode, ReportStatus, Visibility
 from tuntas.complaints.selectors import categories_active
-from tuntas.complaints.services import ReportDraft
+from tuntas.complaints.services_intake import ReportDraft
 from tuntas.institutions.models import Institution, Unit
 
 OFFICER_CHANNELS = [(Channel.WALK_IN, Channel.WALK_IN.label), (Channel.PHONE, Channel.PHONE.label)]

@@ -33,8 +33,8 @@ from tuntas.complaints.selectors import (
     can_view_report,
     reports_visible_to,
 )
-from tuntas.complaints.services import report_submit
 from tuntas.complaints.services_identity import report_identity_view
+from tuntas.complaints.services_intake import report_submit
 from tuntas.complaints.services_threading import report_information_history
 from tuntas.staff.forms_reports import OfficerReportForm, ReportFilterForm
 
