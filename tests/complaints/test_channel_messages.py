@@ -15,6 +15,7 @@ from tuntas.complaints.identity import unseal
 from tuntas.complaints.models import InboundMessage, Report
 from tuntas.core.sealing import unseal_text
 from tuntas.notifications.models import Notification
+from tuntas.notifications.services import notification_text
 
 SECRET = "gateway-shared-secret-for-tests"
 PHONE = "+6281234567890"
@@ -166,7 +167,7 @@ def test_the_receipt_with_number_and_access_code_goes_back_by_the_same_channel(
     assert unseal_text(notification.sealed_recipient) == PHONE
     assert notification.status == "sent"
     number = codes.format_public_number(report.public_number)
-    assert number in notification.body
+    assert number in notification_text(notification)
     sent = outbox(tmp_path)
     assert len(sent) == 1
     assert sent[0]["channel"] == "whatsapp" and sent[0]["to"] == PHONE

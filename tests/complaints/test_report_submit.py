@@ -28,6 +28,7 @@ from tuntas.complaints.services_intake import (
     report_submit_prepared,
 )
 from tuntas.notifications.models import Notification
+from tuntas.notifications.services import notification_text
 
 CANARY_NAME = "Kanari Wibisono Sastrowardoyo"
 CANARY_NIK = "3371015708850003"
@@ -66,7 +67,7 @@ def test_the_report_its_audit_event_and_its_receipt_commit_together(region):
     assert event.institution_id == region.magelang.pk
     notification = Notification.objects.get(report_id=submitted.report.pk)
     assert notification.channel == "email"
-    assert submitted.formatted_access_code in notification.body
+    assert submitted.formatted_access_code in notification_text(notification)
 
 
 def test_a_confidential_identity_is_encrypted_at_rest(region):
@@ -81,6 +82,15 @@ def test_a_confidential_identity_is_encrypted_at_rest(region):
     assert CANARY_NAME not in raw and CANARY_NIK not in raw and "kanari@contoh.test" not in raw
     recipients = " ".join(Notification.objects.values_list("sealed_recipient", flat=True))
     assert "kanari@contoh.test" not in recipients
+
+
+def test_the_access_code_is_stored_nowhere_in_plain_text_not_even_in_the_queued_receipt(region):
+    submitted = report_submit(draft=draft_for(region), channel="web")
+    assert submitted.formatted_access_code in notification_text(Notification.objects.get())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT subject, body, sealed_body FROM notifications_notification")
+        raw = " ".join(str(value) for row in cursor.fetchall() for value in row)
+    assert submitted.access_code not in raw and submitted.formatted_access_code not in raw
 
 
 def test_an_anonymous_report_stores_nothing_about_the_reporter_even_if_typed(region):
@@ -254,8 +264,8 @@ def test_a_prepared_report_is_stored_as_prepared_with_its_receipt(region):
     shown = report_identity_for(actor=region.asisten_andi, report=report)
     assert isinstance(shown, Identity) and shown.name == CANARY_NAME
     notification = Notification.objects.get(report_id=report.pk)
-    assert codes.format_public_number(report.public_number) in notification.body
-    assert submitted.formatted_access_code in notification.body
+    assert codes.format_public_number(report.public_number) in notification_text(notification)
+    assert submitted.formatted_access_code in notification_text(notification)
 
 
 def test_storing_a_prepared_report_reads_no_deadline_calendar_or_policy(region):
@@ -282,5 +292,5 @@ def test_a_clashing_report_number_is_drawn_again_and_the_receipt_tells_the_new_o
     assert submitted.report.public_number == "LM-26AAAA2222"
     assert Report.objects.count() == 2
     notification = Notification.objects.get(report_id=submitted.report.pk)
-    assert codes.format_public_number("LM-26AAAA2222") in notification.body
-    assert codes.format_public_number(taken) not in notification.body
+    assert codes.format_public_number("LM-26AAAA2222") in notification_text(notification)
+    assert codes.format_public_number(taken) not in notification_text(notification)

@@ -67,6 +67,25 @@ def test_a_message_leaves_only_after_its_transaction_commits():
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_message_is_sealed_at_rest_and_delivered_as_written():
+    text = "Kode akses Anda 7K2M-9QXD-4HTB-8WNC."
+    with transaction.atomic():
+        notification = notification_queue(channel="email", to=EMAIL, subject="S", body=text)
+    stored = Notification.objects.values("body", "sealed_body").get(pk=notification.pk)
+    assert stored["body"] == "" and "7K2M" not in stored["sealed_body"]
+    assert [message.body for message in mail.outbox] == [text]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_queued_before_texts_were_sealed_is_still_delivered():
+    legacy = Notification.objects.create(
+        channel="email", sealed_recipient=seal_text(EMAIL), subject="S", body="Teks lama."
+    )
+    notification_send(notification_id=legacy.pk)
+    assert [message.body for message in mail.outbox] == ["Teks lama."]
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_message_is_not_sent_when_its_transaction_rolls_back():
     with pytest.raises(ZeroDivisionError), transaction.atomic():
         notification_queue(channel="email", to=EMAIL, subject="S", body="B")
@@ -235,7 +254,7 @@ def failed_notification(institution_id: int, to: str = PHONE) -> Notification:
     return Notification.objects.create(
         channel="sms",
         sealed_recipient=seal_text(to),
-        body="Nomor laporan Anda LM-26ABCDEFGH; kode akses rahasia.",
+        sealed_body=seal_text("Nomor laporan Anda LM-26ABCDEFGH; kode akses rahasia."),
         status=NotificationStatus.FAILED,
         attempts=MAX_ATTEMPTS,
         last_error="GatewayError: gateway answered HTTP 500",

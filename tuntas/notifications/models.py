@@ -19,14 +19,18 @@ class NotificationStatus(models.TextChoices):
 class Notification(models.Model):
     """One message to one recipient; written in the transaction of the change it reports.
 
-    The recipient address is sealed like a reporter identity: the outbox must not become a
-    readable list of citizens' phone numbers.
+    The recipient address and the text are sealed like a reporter identity: the outbox must not
+    become a readable list of citizens' phone numbers, nor of the access codes that receipts
+    carry (a report's code is otherwise stored only as a hash).
     """
 
     channel = models.CharField(max_length=10, choices=NotificationChannel.choices)
     sealed_recipient = models.TextField()
     subject = models.CharField(max_length=200, blank=True)
-    body = models.TextField()
+    sealed_body = models.TextField(blank=True)
+    # Plain text of messages queued before bodies were sealed (migration 0003); new rows leave
+    # it empty.
+    body = models.TextField(blank=True)
     status = models.CharField(
         max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.QUEUED
     )
@@ -47,7 +51,10 @@ class Notification(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="sent") | Q(sent_at__isnull=False),
                 name="notification_sent_has_time",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(body="") | Q(sealed_body=""), name="notification_one_body"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -65,7 +65,7 @@ def notification_queue(
         channel=channel,
         sealed_recipient=seal_text(to),
         subject=subject[:200],
-        body=body,
+        sealed_body=seal_text(body),
         report_id=report_id,
         institution_id=institution_id,
     )
@@ -119,14 +119,22 @@ def _mark_failed(notification: Notification, error: str) -> None:
     )
 
 
+def notification_text(notification: Notification) -> str:
+    """The message's text, unsealed (rows queued before bodies were sealed kept it plain)."""
+    if notification.sealed_body:
+        return unseal_text(notification.sealed_body)
+    return notification.body
+
+
 def _deliver(notification: Notification, recipient: str) -> None:
+    body = notification_text(notification)
     if notification.channel == NotificationChannel.EMAIL:
-        send_mail(notification.subject, notification.body, None, [recipient], fail_silently=False)
+        send_mail(notification.subject, body, None, [recipient], fail_silently=False)
     else:
         message_gateway().send(
             channel=notification.channel,
             to=recipient,
-            body=notification.body,
+            body=body,
             reference=f"notification-{notification.pk}",
         )
 
