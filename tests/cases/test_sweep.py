@@ -16,6 +16,7 @@ from tuntas.cases.models import AgencyCase
 from tuntas.cases.sweep import sla_sweep
 from tuntas.complaints.services_intake import report_submit
 from tuntas.notifications.models import Notification
+from tuntas.notifications.services import notification_text
 from tuntas.sla.services import holidays_import
 
 
@@ -105,7 +106,7 @@ def test_several_reports_due_reach_each_person_in_one_email_per_chunk(case, regi
     mails = list(Notification.objects.filter(channel="email"))
     assert len(mails) == 1  # only the institution administrator is responsible here
     assert mails[0].subject == "3 reports are due soon"
-    assert mails[0].body.count("is due on 2026-03-13") == 3
+    assert notification_text(mails[0]).count("is due on 2026-03-13") == 3
     assert AuditEvent.objects.filter(action="case.reminder_sent").count() == 3
 
 

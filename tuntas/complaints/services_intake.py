@@ -390,25 +390,49 @@ def report_submit_prepared(
 
 
 def _queue_receipt(prepared: PreparedReport, report: Report) -> None:
-    """The receipt with number and access code, by e-mail and, for a message channel, SMS."""
-    identity = prepared.identity
-    if prepared.receipt is None or identity is None:
+    """The receipt with number and access code, to every contact the reporter gave."""
+    if prepared.receipt is None or prepared.identity is None:
         return
     subject, body = prepared.receipt
+    reporter_contacts_notify(
+        identity=prepared.identity,
+        channel=prepared.channel,
+        subject=subject,
+        body=body,
+        report_id=report.pk,
+        institution_id=report.institution_id,
+    )
+
+
+def reporter_contacts_notify(
+    *,
+    identity: Identity,
+    channel: str,
+    subject: str,
+    body: str,
+    report_id: int,
+    institution_id: int | None,
+) -> int:
+    """Queue ``body`` by e-mail, and by SMS/WhatsApp when the report came by that channel (a
+    number typed into a web form is not known to take messages); returns how many."""
+    sent = 0
     if identity.email:
         notification_queue(
             channel=NotificationChannel.EMAIL,
             to=identity.email,
             subject=subject,
             body=body,
-            report_id=report.pk,
-            institution_id=report.institution_id,
+            report_id=report_id,
+            institution_id=institution_id,
         )
-    if identity.phone and prepared.channel in (Channel.SMS, Channel.WHATSAPP):
+        sent += 1
+    if identity.phone and channel in (Channel.SMS, Channel.WHATSAPP):
         notification_queue(
-            channel=prepared.channel,
+            channel=channel,
             to=identity.phone,
             body=body,
-            report_id=report.pk,
-            institution_id=report.institution_id,
+            report_id=report_id,
+            institution_id=institution_id,
         )
+        sent += 1
+    return sent

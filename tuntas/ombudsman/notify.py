@@ -7,7 +7,8 @@ from django.utils.translation import override
 from tuntas.accounts.models import Membership, Role
 from tuntas.complaints import codes
 from tuntas.complaints.identity import unseal
-from tuntas.complaints.models import Channel, IdentityMode
+from tuntas.complaints.models import IdentityMode
+from tuntas.complaints.services_intake import reporter_contacts_notify
 from tuntas.notifications.models import NotificationChannel
 from tuntas.notifications.services import notification_queue
 from tuntas.ombudsman.models import OmbudsmanCase
@@ -21,28 +22,14 @@ def reporter_notify(*, case: OmbudsmanCase, subject: str, body: str) -> int:
     row = getattr(report, "identity", None)
     if row is None:
         return 0
-    identity = unseal(row.sealed)
-    sent = 0
-    if identity.email:
-        notification_queue(
-            channel=NotificationChannel.EMAIL,
-            to=identity.email,
-            subject=subject,
-            body=body,
-            report_id=report.pk,
-            institution_id=case.office_id,
-        )
-        sent += 1
-    if identity.phone and report.channel in (Channel.SMS, Channel.WHATSAPP):
-        notification_queue(
-            channel=report.channel,
-            to=identity.phone,
-            body=body,
-            report_id=report.pk,
-            institution_id=case.office_id,
-        )
-        sent += 1
-    return sent
+    return reporter_contacts_notify(
+        identity=unseal(row.sealed),
+        channel=report.channel,
+        subject=subject,
+        body=body,
+        report_id=report.pk,
+        institution_id=case.office_id,
+    )
 
 
 def in_reporter_language(case: OmbudsmanCase) -> override:

@@ -24,6 +24,7 @@ import fcntl
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.db.backends.sqlite3 import base as sqlite3_base
@@ -96,25 +97,23 @@ class QueuedCursor(sqlite3_base.SQLiteCursorWrapper):
             return None
         return queue if query.lstrip()[:6].upper() in _WRITE_VERBS else None
 
-    def execute(self, query: str, params: Any = None) -> Any:
+    def _in_turn(self, query: str, run: Callable[[], Any]) -> Any:
         queue = self._turn_needed(query)
         if queue is None:
-            return super().execute(query, params)
+            return run()
         queue.acquire()
         try:
-            return super().execute(query, params)
+            return run()
         finally:
             queue.release()
 
+    def execute(self, query: str, params: Any = None) -> Any:
+        parent = sqlite3_base.SQLiteCursorWrapper
+        return self._in_turn(query, lambda: parent.execute(self, query, params))
+
     def executemany(self, query: str, param_list: Any) -> Any:
-        queue = self._turn_needed(query)
-        if queue is None:
-            return super().executemany(query, param_list)
-        queue.acquire()
-        try:
-            return super().executemany(query, param_list)
-        finally:
-            queue.release()
+        parent = sqlite3_base.SQLiteCursorWrapper
+        return self._in_turn(query, lambda: parent.executemany(self, query, param_list))
 
 
 class DatabaseWrapper(sqlite3_base.DatabaseWrapper):
