@@ -105,12 +105,6 @@ def _process_tree_cpu(root: int) -> float:
     return total
 
 
-def _machine_ticks() -> tuple[int, int]:
-    """(idle, total) clock ticks of the whole machine so far, from /proc/stat."""
-    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return fields[3] + fields[4], sum(fields[:8])  # idle + iowait; user … softirq, steal
-
-
 @contextmanager
 def gunicorn(
     application: str, env: dict[str, str], log: Path, *, workers: int, worker_class: str
@@ -414,7 +408,7 @@ def bench_database(kind: str, options: argparse.Namespace) -> dict[str, Any]:
                 server_pid = servers.get(name, app).pid
                 loadgen.run(f"{name} warm-up", unit, clients=options.clients, seconds=3)
                 cpu_before = _process_tree_cpu(server_pid)
-                idle_before, ticks_before = _machine_ticks()
+                ticks_before = loadgen.machine_ticks()
                 load = loadgen.run(
                     name,
                     unit,
@@ -423,16 +417,14 @@ def bench_database(kind: str, options: argparse.Namespace) -> dict[str, Any]:
                     max_units=options.max_units,
                 )
                 cpu = _process_tree_cpu(server_pid) - cpu_before
-                idle_after, ticks_after = _machine_ticks()
+                ticks_after = loadgen.machine_ticks()
                 summary = load.summary()
                 summary["server_cpu_ms_per_unit"] = (
                     round(1000 * cpu / load.units, 2) if load.units else None
                 )
                 summary["server_cpu_share"] = round(cpu / load.seconds / os.cpu_count(), 2)
                 # Idle cores while 32 clients wait mean the server waits on a lock, not on CPU.
-                summary["machine_idle_share"] = round(
-                    (idle_after - idle_before) / max(1, ticks_after - ticks_before), 2
-                )
+                summary["machine_idle_share"] = loadgen.idle_share(ticks_before, ticks_after)
                 result["scenarios"][name] = summary
                 print(f"[{kind}] {json.dumps(summary)}", flush=True)
         reports_after = _report_count(env, log)

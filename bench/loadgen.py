@@ -40,6 +40,18 @@ _address_lock = threading.Lock()
 _address_source = _addresses()
 
 
+def machine_ticks() -> tuple[int, int]:
+    """(idle, total) clock ticks of the whole machine so far, from /proc/stat."""
+    with open("/proc/stat") as stat:
+        fields = [int(value) for value in stat.readline().split()[1:]]
+    return fields[3] + fields[4], sum(fields[:8])  # idle + iowait; user … softirq, steal
+
+
+def idle_share(before: tuple[int, int], after: tuple[int, int]) -> float:
+    """The share of the machine left idle between two machine_ticks() readings."""
+    return round((after[0] - before[0]) / max(1, after[1] - before[1]), 2)
+
+
 def next_address() -> str:
     with _address_lock:
         return next(_address_source)

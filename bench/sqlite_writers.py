@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import loadgen
+
 REPO_DIR = Path(__file__).resolve().parent.parent
 ENGINES = {"django": "django.db.backends.sqlite3", "tuntas": "tuntas.core.sqlite_backend"}
 
@@ -75,11 +77,6 @@ def _writer(engine: str, path: str, options: dict, start_at: float, results: obj
     results.put((done, time.process_time() - cpu_before))  # type: ignore[attr-defined]
 
 
-def _machine_ticks() -> tuple[int, int]:
-    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return fields[3] + fields[4], sum(fields[:8])
-
-
 def run_once(name: str, options: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory(prefix="tuntas-writers-") as directory:
         path = os.path.join(directory, "writers.sqlite3")
@@ -102,9 +99,9 @@ def run_once(name: str, options: argparse.Namespace) -> dict:
             worker.start()
         while time.time() < start_at:
             time.sleep(0.01)
-        idle_before, ticks_before = _machine_ticks()
+        ticks_before = loadgen.machine_ticks()
         outcomes = [results.get(timeout=options.seconds + 60) for _ in workers]
-        idle_after, ticks_after = _machine_ticks()
+        ticks_after = loadgen.machine_ticks()
         for worker in workers:
             worker.join()
     transactions = sum(done for done, _cpu in outcomes)
@@ -113,7 +110,7 @@ def run_once(name: str, options: argparse.Namespace) -> dict:
         "backend": name,
         "transactions_per_second": round(transactions / options.seconds, 1),
         "writer_cpu_ms_per_transaction": round(1000 * cpu / transactions, 3),
-        "machine_idle_share": round((idle_after - idle_before) / (ticks_after - ticks_before), 2),
+        "machine_idle_share": loadgen.idle_share(ticks_before, ticks_after),
     }
 
 

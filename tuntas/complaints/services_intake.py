@@ -226,7 +226,6 @@ class PreparedReport:
     draft: ReportDraft
     channel: str
     actor: Any
-    today: datetime.date
     access_code: str
     report: Report  # not saved yet; its public number is replaced if it ever clashes
     identity: Identity | None  # as validated: None for an anonymous report
@@ -288,7 +287,6 @@ def report_prepare(*, draft: ReportDraft, channel: str, actor: Any = None) -> Pr
         draft=draft,
         channel=channel,
         actor=actor,
-        today=today,
         access_code=access_code,
         report=report,
         identity=identity,
