@@ -23,8 +23,10 @@ For each database (SQLite file, then a fresh PostgreSQL database) in a throw-awa
 
 Each request comes from its own loopback address (127.x.y.z): the per-address limits of the
 public pages then see a crowd, as in a real surge; API keys rotate for the per-key limit.
-Server CPU is read from /proc (gunicorn master and workers) before and after each scenario, and
-the share of the whole machine left idle (/proc/stat): idle cores under load mean a lock, not CPU.
+Server CPU is read from /proc (gunicorn master and workers) before and after each scenario, as
+are the PostgreSQL server's processes (the database shares the cores) and the load generator's
+own CPU, and the share of the whole machine left idle (/proc/stat): idle cores under load mean a
+lock, not CPU.
 Prints JSON and a Markdown table; nothing is written into the repository.
 """
 
@@ -91,17 +93,42 @@ def _run(args: list[str], env: dict[str, str], log: Path, **kwargs: Any) -> str:
     return result.stdout
 
 
-def _process_tree_cpu(root: int) -> float:
-    """CPU seconds (user + system) of ``root`` and its children, from /proc."""
-    total = 0.0
+def _processes() -> Iterator[tuple[int, str, list[str]]]:
+    """(pid, command name, the fields after the name) of every process, from /proc."""
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            text = stat.read_text()
         except OSError:
             continue
-        pid, parent = int(stat.parent.name), int(fields[1])
-        if pid == root or parent == root:
-            total += (int(fields[11]) + int(fields[12])) / TICKS
+        name, rest = text.split("(", 1)[1].rsplit(")", 1)
+        yield int(stat.parent.name), name, rest.split()
+
+
+def _cpu_seconds(fields: list[str]) -> float:
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+
+
+def _process_tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) of ``root`` and its children."""
+    return sum(
+        _cpu_seconds(fields)
+        for pid, _name, fields in _processes()
+        if pid == root or int(fields[1]) == root
+    )
+
+
+def _database_server_cpu(kind: str) -> float | None:
+    """CPU seconds of the PostgreSQL server so far (its backends, WAL writer, checkpointer…),
+    including backends that have exited: the postmaster's reaped children (cutime + cstime).
+    None for SQLite, whose work runs inside the gunicorn workers."""
+    if kind != "postgres":
+        return None
+    server = {pid: fields for pid, name, fields in _processes() if name.startswith("postgres")}
+    total = 0.0
+    for fields in server.values():
+        total += _cpu_seconds(fields)
+        if int(fields[1]) not in server:  # the postmaster
+            total += (int(fields[13]) + int(fields[14])) / TICKS
     return total
 
 
@@ -408,6 +435,7 @@ def bench_database(kind: str, options: argparse.Namespace) -> dict[str, Any]:
                 server_pid = servers.get(name, app).pid
                 loadgen.run(f"{name} warm-up", unit, clients=options.clients, seconds=3)
                 cpu_before = _process_tree_cpu(server_pid)
+                database_before = _database_server_cpu(kind)
                 ticks_before = loadgen.machine_ticks()
                 load = loadgen.run(
                     name,
@@ -417,12 +445,22 @@ def bench_database(kind: str, options: argparse.Namespace) -> dict[str, Any]:
                     max_units=options.max_units,
                 )
                 cpu = _process_tree_cpu(server_pid) - cpu_before
+                database_after = _database_server_cpu(kind)
                 ticks_after = loadgen.machine_ticks()
                 summary = load.summary()
                 summary["server_cpu_ms_per_unit"] = (
                     round(1000 * cpu / load.units, 2) if load.units else None
                 )
                 summary["server_cpu_share"] = round(cpu / load.seconds / os.cpu_count(), 2)
+                # The database server shares the cores too (PostgreSQL only: all its processes).
+                summary["database_cpu_ms_per_unit"] = (
+                    round(1000 * (database_after - database_before) / load.units, 2)
+                    if database_before is not None and database_after is not None and load.units
+                    else None
+                )
+                summary["client_cpu_ms_per_unit"] = (
+                    round(1000 * load.client_cpu_seconds / load.units, 2) if load.units else None
+                )
                 # Idle cores while 32 clients wait mean the server waits on a lock, not on CPU.
                 summary["machine_idle_share"] = loadgen.idle_share(ticks_before, ticks_after)
                 result["scenarios"][name] = summary
@@ -460,13 +498,16 @@ def markdown(results: list[dict[str, Any]], options: argparse.Namespace) -> str:
                 else ""
             ),
             "",
-            "| scenario | units/s | requests/s | p50 ms | p95 ms | p99 ms | errors | server CPU ms/unit |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|",
+            "| scenario | units/s | requests/s | p50 ms | p95 ms | p99 ms | errors "
+            "| CPU ms/unit: server, database, load generator | idle share |",
+            "|---|---:|---:|---:|---:|---:|---:|---|---:|",
         ]
         for name, s in result["scenarios"].items():
             lines.append(
                 f"| {name} | {s['units_per_second']} | {s['requests_per_second']} | {s['p50_ms']} "
-                f"| {s['p95_ms']} | {s['p99_ms']} | {s['errors']} | {s['server_cpu_ms_per_unit']} |"
+                f"| {s['p95_ms']} | {s['p99_ms']} | {s['errors']} | {s['server_cpu_ms_per_unit']}, "
+                f"{s['database_cpu_ms_per_unit'] if s['database_cpu_ms_per_unit'] is not None else '–'}, "
+                f"{s['client_cpu_ms_per_unit']} | {s['machine_idle_share']} |"
             )
         ratios = {
             "api ÷ insert": _ratio(result, "api", "insert", "units_per_second"),
