@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 
 import pytest
+from django.db import DataError, connection, transaction
 from django.utils import timezone
 
 from tests.transfer.helpers import csv_bytes, row
 from tests.transfer.test_import import checked_and_imported
 from tuntas.cases.models import AgencyCase
 from tuntas.complaints.models import Category, Report
-from tuntas.core.bulk import PreparedInsert, sqlite_page_cache
+from tuntas.core.bulk import PreparedInsert, postgresql_custom_plans, sqlite_page_cache
 
 WIB = datetime.timezone(datetime.timedelta(hours=7))
 
@@ -92,3 +94,30 @@ def test_each_case_belongs_to_its_report_whether_or_not_the_key_range_is_trusted
         number = case.report.channel_reference.rsplit("-", 1)[1]
         assert case.report.title == f"Laporan nomor {number}"
         assert case.opened_at == case.report.submitted_at
+
+
+def _plan_cache_mode():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan cache")
+@pytest.mark.django_db
+def test_a_long_write_plans_for_the_values_and_gives_back_the_configured_mode():
+    configured = _plan_cache_mode()
+    with connection.cursor() as cursor:
+        cursor.execute("SET plan_cache_mode = auto")  # as with DATABASE_PLAN_CACHE_MODE=auto
+    with postgresql_custom_plans():
+        assert _plan_cache_mode() == "force_custom_plan"
+    assert _plan_cache_mode() == configured
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan cache")
+@pytest.mark.django_db
+def test_a_failed_long_write_keeps_its_own_error():
+    with pytest.raises(ZeroDivisionError), transaction.atomic(), postgresql_custom_plans():
+        # The transaction is aborted by the failed statement: the RESET on the way out fails.
+        with connection.cursor() as cursor, contextlib.suppress(DataError):
+            cursor.execute("SELECT 1 / 0")
+        raise ZeroDivisionError

@@ -51,10 +51,14 @@ def run_tuntas(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedPr
         ("LOGIN_FAILURE_LIMIT", "lima"),
         ("STAFF_PASSWORD_MIN_LENGTH", "6"),
         ("SECRET_KEY", "short"),
+        ("DATABASE_PLAN_CACHE_MODE", "force_generic_plan"),
     ],
 )
 def test_a_bad_setting_stops_start_up_with_a_message_naming_it(tmp_path, variable, value):
-    result = run_tuntas(tmp_path, "check", **{variable: value})
+    environment = {variable: value}
+    if variable.startswith("DATABASE_PLAN"):  # read only for PostgreSQL
+        environment.setdefault("DATABASE_URL", "postgres://tuntas@127.0.0.1:5432/tuntas")
+    result = run_tuntas(tmp_path, "check", **environment)
     assert result.returncode != 0
     assert variable in result.stderr
     assert "Traceback" not in result.stderr
@@ -101,6 +105,7 @@ _CUSTOM_PLANS = "-c plan_cache_mode=force_custom_plan"
     [
         ({}, ["True", "5", _CUSTOM_PLANS]),
         ({"DATABASE_PREPARE_THRESHOLD": "2"}, ["True", "2", _CUSTOM_PLANS]),
+        ({"DATABASE_PLAN_CACHE_MODE": "auto"}, ["True", "5", "-c plan_cache_mode=auto"]),
         ({"DATABASE_PREPARED_STATEMENTS": "false"}, ["None", "None", "None"]),
     ],
 )

@@ -49,7 +49,7 @@ from tuntas.complaints.seeding_texts import (
     RESPONSES,
     STREETS,
 )
-from tuntas.core.bulk import PreparedInsert
+from tuntas.core.bulk import PreparedInsert, postgresql_custom_plans
 from tuntas.institutions.models import Institution, InstitutionKind, Unit
 
 # RFC 4648 base32 to Crockford's alphabet (codes.ALPHABET), character for character.
@@ -284,23 +284,25 @@ def _random_strings(count: int, characters: int) -> list[str]:
     return [encoded[i : i + characters] for i in range(0, len(encoded), characters)]
 
 
+# The two look-ups run while complaints_report grows from nothing: planned for their values.
 def _ids_of(numbers: list[str]) -> dict[str, int]:
     ids: dict[str, int] = {}
-    for start in range(0, len(numbers), _LOOKUP_CHUNK):
-        chunk = numbers[start : start + _LOOKUP_CHUNK]
-        ids.update(
-            Report.objects.filter(public_number__in=chunk).values_list("public_number", "pk")
-        )
+    with postgresql_custom_plans():
+        for start in range(0, len(numbers), _LOOKUP_CHUNK):
+            chunk = numbers[start : start + _LOOKUP_CHUNK]
+            ids.update(
+                Report.objects.filter(public_number__in=chunk).values_list("public_number", "pk")
+            )
     return ids
 
 
 def _taken(numbers: list[str]) -> set[str]:
     taken: set[str] = set()
-    for start in range(0, len(numbers), _LOOKUP_CHUNK):
-        chunk = numbers[start : start + _LOOKUP_CHUNK]
-        taken |= set(
-            Report.objects.filter(public_number__in=chunk).values_list("public_number", flat=True)
-        )
+    with postgresql_custom_plans():
+        for start in range(0, len(numbers), _LOOKUP_CHUNK):
+            chunk = numbers[start : start + _LOOKUP_CHUNK]
+            found = Report.objects.filter(public_number__in=chunk)
+            taken |= set(found.values_list("public_number", flat=True))
     return taken
 
 

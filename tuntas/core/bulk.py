@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models
 
 
 def _decimal(database: Any, digits: int, places: int, value: Any) -> Any:
@@ -226,6 +226,33 @@ def sqlite_page_cache(megabytes: int, *, checkpoint_pages: int = 10_000) -> Iter
         with database.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {cache_before}")
             cursor.execute(f"PRAGMA wal_autocheckpoint = {checkpoint_before}")
+
+
+@contextlib.contextmanager
+def postgresql_custom_plans() -> Iterator[None]:
+    """Plan every query for its values while a long write makes its tables grow (PostgreSQL
+    only; the connection's configured mode comes back afterwards).
+
+    With ``DATABASE_PLAN_CACHE_MODE=auto`` PostgreSQL may keep the generic plan of a prepared
+    look-up made while a table was nearly empty, a sequential scan, and go on using it once
+    the table holds a million rows: the benchmark's seeding stalled so.
+    """
+    database = connections[DEFAULT_DB_ALIAS]
+    if database.vendor != "postgresql":
+        yield
+        return
+    with database.cursor() as cursor:
+        cursor.execute("SET plan_cache_mode = force_custom_plan")
+    try:
+        yield
+    finally:
+        try:
+            with database.cursor() as cursor:
+                cursor.execute("RESET plan_cache_mode")
+        except DatabaseError:
+            # The caller's transaction failed: its rollback undoes a SET made inside it, and a
+            # broken connection is discarded. The caller's own error is the one to see.
+            pass
 
 
 def sqlite_last_rows(model: type[models.Model], count: int) -> list[int] | None:

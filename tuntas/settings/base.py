@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from tuntas.settings.env import (
     env,
     env_bool,
+    env_choice,
     env_database,
     env_email,
     env_int,
@@ -140,17 +141,24 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
 # directory's fingerprint cost twice its execution). A query with parameters is still planned
 # for its values each time (plan_cache_mode=force_custom_plan): a generic plan made while a
 # table was small (a bulk load, a new deployment) would keep scanning it once it is large.
-# Django turns prepared statements off by default for transaction poolers such as PgBouncer
-# before 1.21; such a deployment sets DATABASE_PREPARED_STATEMENTS=false.
+# DATABASE_PLAN_CACHE_MODE=auto lets PostgreSQL keep a generic plan when it costs no more,
+# which saved a quarter of the database server's CPU per submission (docs/benchmarks.md,
+# ninth round) at that risk. Django turns prepared statements off by default for transaction
+# poolers such as PgBouncer before 1.21; such a deployment sets DATABASE_PREPARED_STATEMENTS=false.
 elif _database["ENGINE"] == "django.db.backends.postgresql" and env_bool(
     "DATABASE_PREPARED_STATEMENTS", True
 ):
     _options = _database.get("OPTIONS", {})
+    _plan_cache_mode = env_choice(
+        "DATABASE_PLAN_CACHE_MODE",
+        "force_custom_plan",
+        ("force_custom_plan", "auto"),
+    )
     _database["OPTIONS"] = {
         **_options,
         "server_side_binding": True,
         "prepare_threshold": env_int("DATABASE_PREPARE_THRESHOLD", 5, minimum=1),
-        "options": f"{_options.get('options', '')} -c plan_cache_mode=force_custom_plan".strip(),
+        "options": f"{_options.get('options', '')} -c plan_cache_mode={_plan_cache_mode}".strip(),
     }
 # Reuse connections on both engines: opening one per request costs ~12 % of a tracking look-up.
 _database["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)

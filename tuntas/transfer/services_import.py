@@ -43,7 +43,12 @@ from tuntas.complaints.models import (
     ReportStatus,
     Visibility,
 )
-from tuntas.core.bulk import PreparedInsert, sqlite_last_rows, sqlite_page_cache
+from tuntas.core.bulk import (
+    PreparedInsert,
+    postgresql_custom_plans,
+    sqlite_last_rows,
+    sqlite_page_cache,
+)
 from tuntas.institutions.models import Institution
 from tuntas.sla.calendar import Paused
 from tuntas.sla.services import calendar_for, deadline_policy_for, due_date
@@ -382,7 +387,7 @@ def import_job_run(*, job_id: int, dry_run: bool) -> ImportJob:
     writer = None if dry_run else _Writer(job, actor)
     seen: dict[str, int] = {}
     path = import_dir() / job.file_name
-    with sqlite_page_cache(IMPORT_PAGE_CACHE_MB):
+    with sqlite_page_cache(IMPORT_PAGE_CACHE_MB), postgresql_custom_plans():
         try:
             for batch in _batches(job, data_rows(path, _info(job))):
                 parsed: list[ParsedRow] = []
