@@ -11,6 +11,7 @@ texts and the spread, not the secrets; only the access codes' hashes are stored.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime
 import hashlib
 import os
@@ -284,25 +285,23 @@ def _random_strings(count: int, characters: int) -> list[str]:
     return [encoded[i : i + characters] for i in range(0, len(encoded), characters)]
 
 
-# The two look-ups run while complaints_report grows from nothing: planned for their values.
 def _ids_of(numbers: list[str]) -> dict[str, int]:
     ids: dict[str, int] = {}
-    with postgresql_custom_plans():
-        for start in range(0, len(numbers), _LOOKUP_CHUNK):
-            chunk = numbers[start : start + _LOOKUP_CHUNK]
-            ids.update(
-                Report.objects.filter(public_number__in=chunk).values_list("public_number", "pk")
-            )
+    for start in range(0, len(numbers), _LOOKUP_CHUNK):
+        chunk = numbers[start : start + _LOOKUP_CHUNK]
+        ids.update(
+            Report.objects.filter(public_number__in=chunk).values_list("public_number", "pk")
+        )
     return ids
 
 
 def _taken(numbers: list[str]) -> set[str]:
     taken: set[str] = set()
-    with postgresql_custom_plans():
-        for start in range(0, len(numbers), _LOOKUP_CHUNK):
-            chunk = numbers[start : start + _LOOKUP_CHUNK]
-            found = Report.objects.filter(public_number__in=chunk)
-            taken |= set(found.values_list("public_number", flat=True))
+    for start in range(0, len(numbers), _LOOKUP_CHUNK):
+        chunk = numbers[start : start + _LOOKUP_CHUNK]
+        taken |= set(
+            Report.objects.filter(public_number__in=chunk).values_list("public_number", flat=True)
+        )
     return taken
 
 
@@ -337,7 +336,8 @@ def reports_seed(
         descriptor = os.open(pairs_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         pair_handle = os.fdopen(descriptor, "w", encoding="ascii")
     made = identities_made = pairs_written = 0
-    try:
+    # complaints_report grows from nothing while the look-ups below run: plan them for their values.
+    with pair_handle or contextlib.nullcontext(), postgresql_custom_plans():
         while made < count:
             size = min(batch_size, count - made)
             drawn = [
@@ -385,7 +385,4 @@ def reports_seed(
                     pairs_written += 1
             if progress is not None:
                 progress(made, time.perf_counter() - started)
-    finally:
-        if pair_handle is not None:
-            pair_handle.close()
     return SeedResult(made, identities_made, time.perf_counter() - started, pairs_written)
